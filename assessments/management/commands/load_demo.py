@@ -1,0 +1,23 @@
+"""python manage.py load_demo — the demo organisations, personas and example dossiers.
+Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from zerocarbon.accounts.demo import DEMO_PASSWORD, PERSONAS, load_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo organisations, users and example dossiers."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        load_demo_accounts()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
+        )
+        for persona in PERSONAS:
+            self.stdout.write(f"  {persona.username:8} {persona.description}")
+        self.stdout.write("  admin    Django admin (/admin/)")

@@ -1,0 +1,202 @@
+"""Shared fixtures: the personas, service requirements (PostgreSQL, Redis) and a real Celery
+worker process. Under CI=true a test that needs a missing service fails; elsewhere it skips."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+
+from zerocarbon.accounts.demo import DEMO_PASSWORD, load_demo_accounts
+from zerocarbon.accounts.models import Organisation
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: services are required, never skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _services(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if request.node.get_closest_marker("redis"):
+        try:
+            redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            _missing(f"needs Redis at {BROKER_URL}")
+
+
+@pytest.fixture
+def orgs(db: None) -> dict[str, Organisation]:
+    return load_demo_accounts()
+
+
+def _user(orgs: dict[str, Organisation], name: str) -> User:
+    return User.objects.get(username=name)
+
+
+@pytest.fixture
+def alice(orgs: dict[str, Organisation]) -> User:
+    return _user(orgs, "alice")
+
+
+@pytest.fixture
+def bob(orgs: dict[str, Organisation]) -> User:
+    return _user(orgs, "bob")
+
+
+@pytest.fixture
+def carol(orgs: dict[str, Organisation]) -> User:
+    return _user(orgs, "carol")
+
+
+@pytest.fixture
+def charlie(orgs: dict[str, Organisation]) -> User:
+    return _user(orgs, "charlie")
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=DEMO_PASSWORD)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: User) -> Client:
+    return logged_in(alice)
+
+
+@pytest.fixture
+def charlie_client(charlie: User) -> Client:
+    return logged_in(charlie)
+
+
+@pytest.fixture
+def bob_client(bob: User) -> Client:
+    return logged_in(bob)
+
+
+@pytest.fixture
+def carol_client(carol: User) -> Client:
+    return logged_in(carol)
+
+
+@pytest.fixture
+def broker(settings: Any) -> Iterator[str]:
+    """Routes task sends to the test Redis broker instead of running them eagerly."""
+    from zerocarbon.celery import app
+
+    redis.Redis.from_url(BROKER_URL).flushdb()
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    settings.CELERY_BROKER_URL = BROKER_URL
+    app.conf.update(broker_url=BROKER_URL, task_always_eager=False)
+    _reset_producer_pool(app)
+    yield BROKER_URL
+    app.conf.update(broker_url=previous[0], task_always_eager=previous[1])
+    _reset_producer_pool(app)
+
+
+def _reset_producer_pool(app: Any) -> None:
+    # Celery builds its connection pool lazily from broker_url; drop it so the next send
+    # connects to the URL just configured.
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+
+
+def _database_url() -> str:
+    params = connection.settings_dict
+    user = params.get("USER") or "postgres"
+    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{params['NAME']}"
+
+
+class WorkerProcess:
+    def __init__(self, broker_url: str, extra_env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerocarbon.settings.test"}
+        env |= {"DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker_url}
+        env |= extra_env or {}
+        self.log = ROOT / "var" / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
+        self.log.parent.mkdir(exist_ok=True)
+        self._log_file = self.log.open("w")
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, our own worker
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "zerocarbon",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-mingle",
+                "--without-gossip",
+                "-n",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        self._log_file.flush()
+        return self.log.read_text(errors="replace")
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"worker never printed {text!r}:\n{self.output()[-4000:]}")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._log_file.close()
+
+
+@pytest.fixture
+def start_worker(broker: str) -> Iterator[Any]:
+    """Starts real `celery worker` processes on the test database and broker."""
+    workers: list[WorkerProcess] = []
+
+    def start(**extra_env: str) -> WorkerProcess:
+        worker = WorkerProcess(broker, extra_env)
+        workers.append(worker)
+        worker.wait_for("ready.")
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

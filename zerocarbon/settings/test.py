@@ -1,0 +1,18 @@
+"""Test runs: fast hashing, no network beyond loopback, PostgreSQL when DATABASE_URL names it
+(CI always does)."""
+
+from __future__ import annotations
+
+from zerocarbon.settings.base import *  # noqa: F403
+from zerocarbon.settings.env import env_str
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", default="test-only-not-a-secret")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
