@@ -1,0 +1,108 @@
+"""What the semantic checks see: the raw dossier, minus the parts the schema already rejected.
+
+A check reads a field only when the field is *sound* (no schema error at or below its path), so
+one wrong type is reported once, and every other rule is still checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from emissions.accounting.factors import FactorSet
+from emissions.dossier.errors import pointer
+from emissions.dossier.layout import DEFAULT_GWP_SET
+
+
+def to_decimal(value: object) -> Decimal:
+    """A schema-valid number (int, float, Decimal or decimal string) as an exact Decimal.
+
+    A float becomes the shortest decimal that reads back as it (`12.4`, not its binary
+    expansion); a negative zero becomes zero, so that it is written back as "0".
+    """
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, int | str):
+        number = Decimal(value)
+    else:
+        raise TypeError(f"not a number: {value!r}")
+    return number.copy_abs() if number.is_zero() else number
+
+
+@dataclass(frozen=True)
+class Item:
+    """One object of the dossier (`/energy/2`, `/factory`) seen through its sound fields."""
+
+    path: str
+    raw: Mapping[str, object]
+    unsound: frozenset[str]
+
+    def at(self, key: str) -> str:
+        return self.path + pointer(key)
+
+    def has(self, key: str) -> bool:
+        return key in self.raw
+
+    def sound(self, key: str) -> object | None:
+        """The value of `key` if present and schema-valid, else None."""
+        if key not in self.raw or not is_sound(self.at(key), self.unsound):
+            return None
+        return self.raw[key]
+
+    def text(self, key: str) -> str | None:
+        value = self.sound(key)
+        return value if isinstance(value, str) else None
+
+    def number(self, key: str) -> Decimal | None:
+        value = self.sound(key)
+        return None if value is None else to_decimal(value)
+
+    def integer(self, key: str) -> int | None:
+        value = self.sound(key)
+        return None if value is None else int(to_decimal(value))
+
+    def numbers(self, key: str) -> list[Decimal] | None:
+        value = self.sound(key)
+        return [to_decimal(entry) for entry in value] if isinstance(value, list) else None
+
+
+def is_sound(path: str, unsound: frozenset[str]) -> bool:
+    return not any(bad == path or bad.startswith(path + "/") for bad in unsound)
+
+
+@dataclass(frozen=True)
+class Context:
+    data: Mapping[str, object]
+    factors: FactorSet
+    as_of: date
+    unsound: frozenset[str]
+
+    def root(self) -> Item:
+        return Item("", self.data, self.unsound)
+
+    def object(self, key: str) -> Item | None:
+        value = self.data.get(key)
+        return Item(pointer(key), value, self.unsound) if isinstance(value, Mapping) else None
+
+    def items(self, section: str) -> Iterator[Item]:
+        """The objects of a list section, each with its path (`/energy/2`)."""
+        entries = self.data.get(section)
+        if not isinstance(entries, list):
+            return
+        for index, entry in enumerate(entries):
+            if isinstance(entry, Mapping):
+                yield Item(pointer(section, index), entry, self.unsound)
+
+    @property
+    def year(self) -> int | None:
+        return self.root().integer("year")
+
+    @property
+    def gwp_set(self) -> str | None:
+        if not self.root().has("gwp_set"):
+            return DEFAULT_GWP_SET
+        return self.root().text("gwp_set")

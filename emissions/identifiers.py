@@ -1,0 +1,122 @@
+"""Identifiers the platform checks at the edge: credit codes and instrument serial ranges.
+
+- 统一社会信用代码 (unified social credit code), GB 32100-2015: 18 characters from a 31-character
+  alphabet (no I, O, Z, S, V); the 18th is a check character over the first 17.
+- Serial ranges of certificates and credits (`GEC2023000100001` … `GEC2023000108000`): a common
+  prefix followed by a decimal number; the range holds `to - from + 1` units.
+
+Plain Python, no Django: the dossier reader, forms and services share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# GB 32100-2015, 4.2: the code alphabet in value order (0..30).
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# GB 32100-2015, 4.3: weights of positions 1..17.
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_LENGTH = 18
+_CHARSET_TEXT = "0-9 or A-H J-N P-R T U W-Y"
+
+# Width of the zero-padded decimal keys a database compares as text.
+SERIAL_KEY_WIDTH = 40
+
+_SERIAL = re.compile(r"(?P<prefix>.*?)(?P<number>[0-9]+)", re.DOTALL)
+
+
+def credit_code_check_character(first_17: str) -> str:
+    """The GB 32100-2015 check character for 17 characters of the code alphabet."""
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(char) * weight
+        for char, weight in zip(first_17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    value = 31 - total % 31
+    return CREDIT_CODE_ALPHABET[0 if value == 31 else value]
+
+
+def credit_code_problem(code: str) -> str | None:
+    """What is wrong with a unified social credit code, or None when it passes the check."""
+    if len(code) != CREDIT_CODE_LENGTH:
+        return f"credit code must have {CREDIT_CODE_LENGTH} characters, got {len(code)}"
+    for position, char in enumerate(code, start=1):
+        if char not in CREDIT_CODE_ALPHABET:
+            return (
+                f"character {char!r} at position {position} of the credit code is not allowed;"
+                f" expected {_CHARSET_TEXT}"
+            )
+    expected = credit_code_check_character(code[:17])
+    if code[17] != expected:
+        return f"credit code check digit expected {expected!r}, got {code[17]!r}"
+    return None
+
+
+def is_valid_credit_code(code: str) -> bool:
+    return credit_code_problem(code) is None
+
+
+class SerialRangeError(ValueError):
+    """A serial range that is not a common prefix followed by an ascending decimal number."""
+
+
+@dataclass(frozen=True)
+class SerialRange:
+    """Serials `prefix + start` … `prefix + end`, both ends included."""
+
+    prefix: str
+    start: int
+    end: int
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start + 1
+
+    def overlaps(self, other: SerialRange) -> bool:
+        """True when both ranges share the prefix and at least one serial number."""
+        return self.prefix == other.prefix and self.start <= other.end and other.start <= self.end
+
+    def normalised_key(self) -> tuple[str, str]:
+        """`start` and `end` as zero-padded decimal strings of SERIAL_KEY_WIDTH characters, so
+        that text comparison agrees with numeric comparison (for the same prefix)."""
+        return _padded(self.start), _padded(self.end)
+
+
+def _padded(number: int) -> str:
+    text = str(number)
+    if len(text) > SERIAL_KEY_WIDTH:
+        raise SerialRangeError(
+            f"serial number {text} has {len(text)} digits; at most {SERIAL_KEY_WIDTH} are supported"
+        )
+    return text.zfill(SERIAL_KEY_WIDTH)
+
+
+def split_serial(serial: str) -> tuple[str, int]:
+    """Split a serial into its prefix (not ending in a digit) and its trailing decimal number."""
+    match = _SERIAL.fullmatch(serial)
+    if match is None:
+        raise SerialRangeError(f"serial {serial!r} does not end in a decimal number")
+    try:
+        number = int(match["number"])
+    except ValueError:  # beyond the interpreter's limit on digits converted (sys.int_info)
+        raise SerialRangeError(
+            f"serial {serial[:20]!r}… has a number of {len(match['number'])} digits; too long"
+        ) from None
+    return match["prefix"], number
+
+
+def parse_serial_range(serial_from: str, serial_to: str) -> SerialRange:
+    """The range `serial_from` … `serial_to`; raises SerialRangeError when malformed."""
+    prefix_from, start = split_serial(serial_from)
+    prefix_to, end = split_serial(serial_to)
+    if prefix_from != prefix_to:
+        raise SerialRangeError(
+            f"serials {serial_from!r} and {serial_to!r} have different prefixes"
+            f" ({prefix_from!r} and {prefix_to!r}); expected a common prefix"
+        )
+    if start > end:
+        raise SerialRangeError(
+            f"serial_from {serial_from!r} is after serial_to {serial_to!r};"
+            " expected serial_from ≤ serial_to"
+        )
+    return SerialRange(prefix=prefix_from, start=start, end=end)
