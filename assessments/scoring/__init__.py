@@ -1,0 +1,1 @@
+"""The scoring kernel: rubric data, typed answers, score, presentation. Framework-free."""

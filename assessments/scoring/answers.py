@@ -1,0 +1,255 @@
+"""Typed answers to a rubric's items, read from a dossier's `answers` and `gates` objects.
+
+The dossier spec types each answer by its item's kind and makes every wrong type or range an
+error (a typo must not silently score 0). Parsing collects every error with its JSON path, so a
+consultant sees all of them at once, and raises them together as `AnswerErrors`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from types import MappingProxyType
+from typing import Final, TypeVar
+
+from assessments.scoring.rubric import (
+    AnyItem,
+    BoolItem,
+    ComputedItem,
+    DeclaredGate,
+    EnumItem,
+    FootprintItem,
+    LevelItem,
+    Rubric,
+)
+
+NA_ANSWER: Final = "na"
+_DECIMAL_STRING = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_FOOTPRINT_KEYS = ("share", "third_party_verified")
+
+ErrorList = list[tuple[str, str]]
+_T = TypeVar("_T")
+
+
+class NotApplicable(Enum):
+    """The answer "na": the item does not apply to this factory and is left out."""
+
+    NA = NA_ANSWER
+
+
+NA: Final = NotApplicable.NA
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """PRD-2: share of main products (by output) with a footprint, and whether verified."""
+
+    share: Decimal
+    third_party_verified: bool = False
+
+
+AnswerValue = bool | int | Decimal | str | Footprint | NotApplicable
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Answers by item id (missing = no evidence) and flag answers by flag id (missing = false)."""
+
+    items: Mapping[str, AnswerValue] = field(default_factory=lambda: MappingProxyType({}))
+    flags: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+
+    def flag(self, flag_id: str) -> bool:
+        return self.flags.get(flag_id, False)
+
+
+class AnswerErrors(ValueError):
+    """Every problem of a dossier's `answers` or `gates` object, as (JSON path, message)."""
+
+    def __init__(self, errors: ErrorList) -> None:
+        self.errors = errors
+        lines = "\n".join(f"  {path}: {message}" for path, message in errors)
+        super().__init__(f"{len(errors)} answer error(s):\n{lines}")
+
+
+def parse_answers(rubric: Rubric, raw: object) -> Answers:
+    """Type the raw JSON values of a dossier's `answers` object by the rubric's item kinds.
+
+    Numbers may be JSON numbers or decimal strings (dossier spec); a level is a JSON integer
+    and a bool is never a number. Raises `AnswerErrors` listing every error.
+    """
+    if not isinstance(raw, Mapping):
+        raise AnswerErrors([("/answers", f"expected an object, got {_describe(raw)}")])
+    errors: ErrorList = []
+    items: dict[str, AnswerValue] = {}
+    flags: dict[str, bool] = {}
+    for key, value in raw.items():
+        path = f"/answers/{_escape(str(key))}"
+        if rubric.flag(key) is not None:
+            _store(flags, key, _parse_bool(value, path, errors))
+        else:
+            _store(items, key, _parse_item(rubric, key, value, path, errors))
+    if errors:
+        raise AnswerErrors(errors)
+    return Answers(items=MappingProxyType(items), flags=MappingProxyType(flags))
+
+
+def parse_gates(rubric: Rubric, raw: object) -> Mapping[str, bool]:
+    """Read the declared gates (G1, G2); gates the platform computes may not be declared.
+
+    A declared gate left out counts as not declared (false), which fails it with its message.
+    """
+    declared = [gate.id for gate in rubric.gates if isinstance(gate, DeclaredGate)]
+    if not isinstance(raw, Mapping):
+        expected = f"an object with the declared gates {', '.join(declared)}"
+        raise AnswerErrors([("/gates", f"expected {expected}, got {_describe(raw)}")])
+    errors: ErrorList = []
+    for key, value in raw.items():
+        path = f"/gates/{_escape(str(key))}"
+        gate = next((gate for gate in rubric.gates if gate.id == key), None)
+        if gate is None:
+            errors.append((path, f"unknown gate; the declared gates are {', '.join(declared)}"))
+        elif not isinstance(gate, DeclaredGate):
+            errors.append(
+                (path, f"{key} ({gate.name.en}) is computed by the platform, not declared")
+            )
+        else:
+            _parse_bool(value, path, errors)
+    if errors:
+        raise AnswerErrors(errors)
+    return MappingProxyType({gate_id: raw.get(gate_id, False) is True for gate_id in declared})
+
+
+def _store(target: dict[str, _T], key: str, value: _T | None) -> None:
+    if value is not None:
+        target[key] = value
+
+
+def _parse_item(
+    rubric: Rubric, key: str, value: object, path: str, errors: ErrorList
+) -> AnswerValue | None:
+    item = rubric.item(key)
+    if item is None:
+        errors.append((path, f"unknown item id for rubric {rubric.code} ({rubric.edition})"))
+        return None
+    if isinstance(item, ComputedItem):
+        errors.append((path, f"{item.id} is computed from the inventory and cannot be answered"))
+        return None
+    if value == NA_ANSWER:
+        if item.na_allowed:
+            return NA
+        errors.append((path, f'"na" (not applicable) is not allowed for {item.id}'))
+        return None
+    return _parse_typed(item, value, path, errors)
+
+
+def _parse_typed(item: AnyItem, value: object, path: str, errors: ErrorList) -> AnswerValue | None:
+    match item:
+        case BoolItem():
+            return _parse_bool(value, path, errors)
+        case LevelItem():
+            return _parse_level(item, value, path, errors)
+        case EnumItem():
+            return _parse_enum(item, value, path, errors)
+        case FootprintItem():
+            return _parse_footprint(value, path, errors)
+        case _:  # RatioItem
+            return _parse_ratio(value, path, errors)
+
+
+def _parse_bool(value: object, path: str, errors: ErrorList) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    errors.append((path, f"expected true or false, got {_describe(value)}"))
+    return None
+
+
+def _parse_level(item: LevelItem, value: object, path: str, errors: ErrorList) -> int | None:
+    level = _as_integer(value)
+    if level is None or not 0 <= level <= item.levels:
+        errors.append((path, f"expected an integer 0..{item.levels}, got {_describe(value)}"))
+        return None
+    return level
+
+
+def _parse_ratio(value: object, path: str, errors: ErrorList) -> Decimal | None:
+    ratio = _as_decimal(value)
+    if ratio is None or not 0 <= ratio <= 1:
+        expected = "a number in [0, 1] (JSON number or decimal string)"
+        errors.append((path, f"expected {expected}, got {_describe(value)}"))
+        return None
+    return ratio
+
+
+def _parse_enum(item: EnumItem, value: object, path: str, errors: ErrorList) -> str | None:
+    if isinstance(value, str) and item.option(value) is not None:
+        return value
+    choices = [option.value for option in item.options] + ([NA_ANSWER] if item.na_allowed else [])
+    expected = ", ".join(f'"{choice}"' for choice in choices)
+    errors.append((path, f"expected one of {expected}, got {_describe(value)}"))
+    return None
+
+
+def _parse_footprint(value: object, path: str, errors: ErrorList) -> Footprint | None:
+    if not isinstance(value, Mapping):
+        expected = 'an object {"share": 0..1, "third_party_verified": true/false}'
+        errors.append((path, f"expected {expected}, got {_describe(value)}"))
+        return None
+    unknown = [str(key) for key in value if key not in _FOOTPRINT_KEYS]
+    for key in unknown:
+        errors.append(
+            (f"{path}/{_escape(key)}", "unknown key; expected share, third_party_verified")
+        )
+    if "share" not in value:
+        errors.append((f"{path}/share", "required: share of main products with a footprint, 0..1"))
+    share = _parse_ratio(value["share"], f"{path}/share", errors) if "share" in value else None
+    verified_path = f"{path}/third_party_verified"
+    verified = _parse_bool(value.get("third_party_verified", False), verified_path, errors)
+    if unknown or share is None or verified is None:
+        return None
+    return Footprint(share=share, third_party_verified=verified)
+
+
+def _as_integer(value: object) -> int | None:
+    """A JSON integer (2, or 2.0 from a parser that reads numbers as floats or Decimals)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    number = _as_decimal(value) if isinstance(value, float | Decimal) else None
+    return int(number) if number is not None and number == number.to_integral_value() else None
+
+
+def _as_decimal(value: object) -> Decimal | None:
+    """A finite number, or a plain decimal string ("0.95"); bools and other text are not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, str) and _DECIMAL_STRING.match(value):
+        return Decimal(value)
+    return None
+
+
+def _describe(value: object) -> str:
+    """The given value as the user wrote it in JSON, for "expected ..., got ..." messages."""
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, Decimal):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, default=repr)
+
+
+def _escape(key: str) -> str:
+    """RFC 6901: a key holding "/" or "~" stays one JSON-pointer segment."""
+    return key.replace("~", "~0").replace("/", "~1")

@@ -1,0 +1,158 @@
+"""Points of items and indicators, exact (`Fraction`) until the total is rounded.
+
+Rules (rubric.md section 3): bool = full points when true; level = points x level / L;
+ratio and computed = points x clamp((v - lo) / (hi - lo), 0, 1); enum = points x the option's
+fraction; footprint = points x share, x the unverified fraction unless third-party verified.
+A missing answer scores 0 ("no evidence"); an undefined computed metric scores 0 with the
+item's note ("no baseline"); a true `zero_if` flag scores 0; "na" leaves the item out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import cast
+
+from assessments.scoring.answers import NA, Answers, AnswerValue, Footprint
+from assessments.scoring.numbers import exact, plain, to_decimal
+from assessments.scoring.results import IndicatorResult, ItemResult
+from assessments.scoring.rubric import (
+    AnyItem,
+    BoolItem,
+    ComputedItem,
+    EnumItem,
+    FootprintItem,
+    Indicator,
+    Item,
+    LevelItem,
+    Rubric,
+    Text,
+)
+from assessments.scoring.texts import (
+    NO_EVIDENCE,
+    NO_VALUE,
+    NOT_APPLICABLE,
+    UNVERIFIED,
+    ZERO_BY_FLAG,
+)
+from emissions.accounting.results import Metrics
+
+
+@dataclass(frozen=True)
+class ScoredItem:
+    result: ItemResult
+    earned: Fraction | None  # exact points; None when not applicable
+
+
+@dataclass(frozen=True)
+class ScoredIndicator:
+    result: IndicatorResult
+    earned: Fraction | None  # exact, rescaled for "na" items; None when no item applies
+
+
+def score_indicator(
+    rubric: Rubric, indicator: Indicator, answers: Answers, metrics: Metrics
+) -> ScoredIndicator:
+    """Sum the item points; with "na" items, scale: earned x indicator max / applicable max.
+
+    When every item is "na" the indicator itself is not applicable (points None); the total
+    then rescales over the applicable indicators (see `engine.score`).
+    """
+    scored = [score_item(rubric, item, answers, metrics) for item in rubric.items_of(indicator.id)]
+    applicable = [s for s in scored if s.earned is not None]
+    applicable_max = sum((exact(s.result.max_points) for s in applicable), Fraction(0))
+    earned: Fraction | None = None
+    if applicable:
+        earned_sum = sum((cast(Fraction, s.earned) for s in applicable), Fraction(0))
+        earned = earned_sum * exact(indicator.max_points) / applicable_max
+    result = IndicatorResult(
+        id=indicator.id,
+        points=None if earned is None else to_decimal(earned),
+        max_points=indicator.max_points,
+        applicable_max=to_decimal(applicable_max),
+        items=tuple(s.result for s in scored),
+        provenance=indicator.provenance,
+    )
+    return ScoredIndicator(result=result, earned=earned)
+
+
+def score_item(rubric: Rubric, item: AnyItem, answers: Answers, metrics: Metrics) -> ScoredItem:
+    if isinstance(item, ComputedItem):
+        value: AnswerValue | None = getattr(metrics, item.metric)
+        missing_note = item.none_note or NO_VALUE
+    else:
+        value = answers.items.get(item.id)
+        missing_note = NO_EVIDENCE
+    if value is None:
+        return _scored(item, None, Fraction(0), missing_note)
+    if value is NA:
+        return _scored(item, value, None, NOT_APPLICABLE)
+    flag = rubric.flag(item.zero_if) if item.zero_if else None
+    if flag is not None and answers.flag(flag.id):
+        note = Text(
+            zh=ZERO_BY_FLAG.zh.format(flag=flag.name.zh),
+            en=ZERO_BY_FLAG.en.format(flag=flag.name.en),
+        )
+        return _scored(item, value, Fraction(0), note)
+    fraction, note_or_none = _fraction(item, value)
+    return _scored(item, value, exact(item.points) * fraction, note_or_none)
+
+
+def _scored(
+    item: Item, value: AnswerValue | None, earned: Fraction | None, note: Text | None
+) -> ScoredItem:
+    result = ItemResult(
+        id=item.id,
+        kind=item.kind,
+        points=None if earned is None else to_decimal(earned),
+        max_points=item.points,
+        value=value,
+        note=note.en if note else None,
+        note_zh=note.zh if note else None,
+        provenance=item.provenance,
+    )
+    return ScoredItem(result=result, earned=earned)
+
+
+def _fraction(item: AnyItem, value: AnswerValue) -> tuple[Fraction, Text | None]:
+    """The share of the item's points earned. `value` has the kind's type: `parse_answers`
+    typed it (a computed value is a `Metrics` Decimal), hence the casts."""
+    match item:
+        case BoolItem():
+            return Fraction(value is True), None
+        case LevelItem():
+            return Fraction(cast(int, value), item.levels), None
+        case EnumItem():
+            option = item.option(cast(str, value))
+            return exact(option.fraction) if option else Fraction(0), None
+        case FootprintItem():
+            return _footprint(item, cast(Footprint, value))
+        case _:  # RatioItem | ComputedItem
+            return _clamped(cast(Decimal, value), item.lo, item.hi), None
+
+
+def _footprint(item: FootprintItem, answer: Footprint) -> tuple[Fraction, Text | None]:
+    if answer.third_party_verified:
+        return exact(answer.share), None
+    factor = plain(item.unverified_fraction)
+    note = UNVERIFIED.format(factor=factor)
+    return exact(answer.share) * exact(item.unverified_fraction), note
+
+
+def _clamped(value: Decimal, lo: Decimal, hi: Decimal) -> Fraction:
+    share = (exact(value) - exact(lo)) / (exact(hi) - exact(lo))
+    return min(max(share, Fraction(0)), Fraction(1))
+
+
+def indicator_total(indicators: Sequence[ScoredIndicator], total_points: Decimal) -> Fraction:
+    """Exact total: applicable indicator points x rubric total / applicable indicator maxima.
+
+    Without "na" indicators the factor is 1 (the maxima add up to the total, checked when the
+    rubric is read). The rubric guarantees at least one applicable item, so the divisor is > 0.
+    """
+    applicable = [i for i in indicators if i.earned is not None]
+    earned = sum((cast(Fraction, i.earned) for i in applicable), Fraction(0))
+    maximum = sum((exact(i.result.max_points) for i in applicable), Fraction(0))
+    return earned * exact(total_points) / maximum

@@ -1,0 +1,116 @@
+"""Where a factory stands against a threshold, and what it lacks, in the user's own units.
+
+Level requirements and metric gates share this: the value of a requirement metric, whether a
+minimum holds (compared exactly, unrounded, as the rubric asks), and the shortfall said as the
+action that closes it: points to earn, MWh of renewable electricity to add, tCO2e of credits or
+removals to retire (rubric.md section 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assessments.scoring.numbers import (
+    POINTS_PLACES,
+    QUANTITY_PLACES,
+    RATIO_PLACES,
+    plain,
+    round_half_up,
+)
+from assessments.scoring.results import Unmet
+from assessments.scoring.rubric import Requirement
+from assessments.scoring.texts import REQUIREMENT_SENTENCES, UNDEFINED_SHARE
+from emissions.accounting.results import Metrics
+
+TOTAL_SCORE = "total_score"
+UNITS: Mapping[str, str] = {
+    TOTAL_SCORE: "points",
+    "renewable_electricity_share": "MWh",
+    "neutralisation_ratio": "tCO2e",
+    "removal_ratio": "tCO2e",
+}
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The numbers thresholds are checked against: the rounded total, E and the metrics."""
+
+    total_score: Decimal
+    emissions_tco2e: Decimal  # E
+    metrics: Metrics
+
+    def value(self, metric: str) -> Decimal | None:
+        if metric == TOTAL_SCORE:
+            return self.total_score
+        value: Decimal | None = getattr(self.metrics, metric)
+        return value
+
+    def meets(self, metric: str, minimum: Decimal) -> bool:
+        value = self.value(metric)
+        return value is not None and value >= minimum
+
+    def shortfall(self, metric: str, required: Decimal) -> Decimal | None:
+        """What reaching `required` takes, in `UNITS[metric]`; None if the metric is undefined."""
+        if self.value(metric) is None:
+            return None
+        return _SHORTFALLS[metric](self, required)
+
+
+_SHORTFALLS: Mapping[str, Callable[[Standing, Decimal], Decimal]] = {
+    TOTAL_SCORE: lambda s, required: required - s.total_score,
+    # required share x EC - RE_MWH
+    "renewable_electricity_share": lambda s, required: (
+        required * s.metrics.electricity_consumption_mwh - s.metrics.renewable_electricity_mwh
+    ),
+    # required x E - N; for NR >= 1 this is E - N
+    "neutralisation_ratio": lambda s, required: (
+        required * s.emissions_tco2e - s.metrics.neutralisation_tco2e
+    ),
+    # required x (E - GPO) - RC; for RR >= 1 this is (E - GPO) - RC
+    "removal_ratio": lambda s, required: (
+        required * (s.emissions_tco2e - s.metrics.green_power_offset_tco2e)
+        - s.metrics.removal_tco2e
+    ),
+}
+
+
+def format_metric(metric: str, value: Decimal | None) -> str:
+    """A requirement metric as shown in sentences: points 2 places, ratios 4."""
+    if value is None:
+        return DASH
+    places = POINTS_PLACES if metric == TOTAL_SCORE else RATIO_PLACES
+    return str(round_half_up(value, places))
+
+
+def format_shortfall(metric: str, shortfall: Decimal | None) -> str:
+    """A shortfall as shown in sentences: points 2 places, tCO2e and MWh 3."""
+    if shortfall is None:
+        return DASH
+    places = POINTS_PLACES if metric == TOTAL_SCORE else QUANTITY_PLACES
+    return str(round_half_up(shortfall, places))
+
+
+def requirement_unmet(requirement: Requirement, level: int, standing: Standing) -> Unmet:
+    metric, required = requirement.metric, requirement.minimum
+    current = standing.value(metric)
+    shortfall = standing.shortfall(metric, required)
+    fields = {
+        "level": str(level),
+        "current": format_metric(metric, current),
+        "required": plain(required),
+        "shortfall": format_shortfall(metric, shortfall),
+    }
+    template = REQUIREMENT_SENTENCES[metric] if current is not None else UNDEFINED_SHARE
+    sentence = template.format(**fields)
+    return Unmet(
+        requirement=metric,
+        current=current,
+        required=required,
+        shortfall=shortfall,
+        unit=UNITS[metric],
+        sentence=sentence.en,
+        sentence_zh=sentence.zh,
+    )
