@@ -200,3 +200,64 @@ def start_worker(broker: str) -> Iterator[Any]:
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """The data migrations' factor set and rubric, put back after a transactional test's
+    flush removed them (TRUNCATE does not re-run migrations)."""
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("transactional_db" if _transactional(request) else "db")
+    from assessments.models import Rubric
+    from emissions.models import FactorSet
+
+    if not FactorSet.objects.exists():
+        from emissions.accounting.library import factor_set_from_dict
+        from emissions.factor_library import default_document, store_document
+
+        document = default_document()
+        factor_set_from_dict(document)
+        store_document(lambda name: _model("emissions", name), document, publish=True)
+    if not Rubric.objects.exists():
+        from assessments.rubrics import load_rubric_document, read_rubric_file
+        from assessments.scoring.rubric import DEFAULT_RUBRIC_PATH
+
+        load_rubric_document(read_rubric_file(DEFAULT_RUBRIC_PATH))
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+
+
+def _model(app: str, name: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model(app, name)
+
+
+EXAMPLES = ROOT.parent / "shared" / "examples"
+DEMO_DATA = ROOT / "assessments" / "demo_data"
+
+
+def example(name: str) -> dict[str, Any]:
+    """A worked dossier of the spec (the repository's copy, so tests run without shared/)."""
+    import json
+
+    return json.loads((DEMO_DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def demo(orgs: dict[str, Organisation]) -> dict[str, Any]:
+    """load_demo: personas plus both example dossiers imported into org-a."""
+    from assessments.demo import load_demo
+    from assessments.models import Assessment
+
+    load_demo()
+    by_code = {
+        a.inventory.factory.credit_code: a
+        for a in Assessment.objects.select_related("inventory__factory")
+    }
+    return {"orgs": orgs, "suzhou": by_code["91320594MA1EXAMPL2"], "wuxi": by_code["91320214MA1WXJM00Y"]}

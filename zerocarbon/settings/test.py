@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from zerocarbon.settings.base import *  # noqa: F403
-from zerocarbon.settings.env import env_str
+from zerocarbon.settings.env import env_int, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", default="test-only-not-a-secret")
 DEBUG = False
@@ -16,3 +16,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+
+# Test hook: the worker sleeps this long inside the evaluation task, so that a test can kill
+# it mid-task (tests/assessments/test_worker.py). Zero everywhere else.
+ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS = env_int("ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS", default=0)

@@ -7,14 +7,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from zerocarbon.accounts.demo import DEMO_PASSWORD, PERSONAS, load_demo_accounts
+from assessments.demo import load_demo
+from zerocarbon.accounts.demo import DEMO_PASSWORD, PERSONAS
 
 
 class Command(BaseCommand):
     help = "Create (or refresh) the demo organisations, users and example dossiers."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        load_demo_accounts()
+        imported = load_demo()
+        for assessment in imported:
+            self.stdout.write(f"Imported demo dossier: {assessment.inventory}")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password: {DEMO_PASSWORD}):")
         )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from assessments.models import Assessment, Evaluation
+
+
+class EvaluationSummarySerializer(serializers.ModelSerializer[Evaluation]):
+    class Meta:
+        model = Evaluation
+        fields = ["id", "created_at", "as_of", "rubric_code", "rubric_edition", "factor_set_version",
+                  "gwp_set", "code_version", "total_score", "star_level", "zero_carbon",
+                  "input_sha256", "sha256"]
+        read_only_fields = fields
+
+
+class EvaluationSerializer(EvaluationSummarySerializer):
+    class Meta(EvaluationSummarySerializer.Meta):
+        fields = [*EvaluationSummarySerializer.Meta.fields, "result", "inputs"]
+        read_only_fields = fields
+
+
+class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
+    factory = serializers.CharField(source="inventory.factory.name", read_only=True)
+    factory_id = serializers.IntegerField(source="inventory.factory_id", read_only=True)
+    year = serializers.IntegerField(source="inventory.year", read_only=True)
+    boundary = serializers.CharField(source="inventory.boundary", read_only=True)
+    rubric = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "factory", "factory_id", "inventory", "year", "boundary", "rubric", "status",
+                  "declared_gates", "as_of", "submitted_at", "evaluation_error", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_rubric(self, assessment: Assessment) -> dict[str, str]:
+        return {"code": assessment.rubric.code, "edition": assessment.rubric.edition}
+
+
+class SubmitSerializer(serializers.Serializer[None]):
+    as_of = serializers.DateField(required=False, help_text="evaluation date (default today)")
+
+
+class WhatIfSerializer(serializers.Serializer[None]):
+    extra_green_mwh = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0, required=False)
+    extra_credits_tco2e = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0, required=False)
+    extra_removals_tco2e = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0, required=False)
+    answers = serializers.DictField(required=False)
+    as_of = serializers.DateField(required=False)

@@ -1,0 +1,117 @@
+"""Dossier import and export: a whole `zerocarbon.dossier/1` file in or out.
+
+Reading is all-or-nothing and reports every problem with its JSON path: the inventory part is
+checked by `emissions.dossier`, the rubric answers and declared gates by the scoring kernel.
+The import writes the factory, the inventory and the assessment in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from assessments.models import Answer, Assessment, Rubric
+from assessments.rubrics import scoring_rubric
+from assessments.scoring import rubric as rubric_kernel
+from assessments.scoring.answers import AnswerErrors, Answers, parse_answers, parse_gates
+from emissions import selectors as emission_selectors
+from emissions.dossier import DossierError, DossierInvalid, ReadDossier, read_dossier, to_jsonable
+from emissions.dossier.layout import TOP_LEVEL_KEYS
+from emissions.models import FactorSet
+from emissions.services import create_inventory
+from zerocarbon.accounts.models import Organisation
+from zerocarbon.errors import FieldError, ValidationFailed
+
+
+class DossierRejected(ValidationFailed):
+    """The dossier breaks a reading rule; nothing was written."""
+
+
+@dataclass(frozen=True)
+class FullDossier:
+    read: ReadDossier
+    factor_set: FactorSet
+    rubric: Rubric
+    scoring_rubric: rubric_kernel.Rubric
+    answers: Answers
+    gates: Mapping[str, bool]
+
+
+def _rubric_for(code: str) -> Rubric | None:
+    return Rubric.objects.filter(code=code, status="published").order_by("-edition").first()
+
+
+def read_full_dossier(data: object, *, as_of: date, factor_set: FactorSet | None = None) -> FullDossier:
+    """Check a parsed dossier completely; raises DossierRejected listing every error."""
+    factor_set = factor_set or emission_selectors.default_factor_set()
+    factors = emission_selectors.kernel_factor_set(factor_set)
+    try:
+        read = read_dossier(data, factors=factors, as_of=as_of)
+    except DossierInvalid as invalid:
+        raise _rejected(invalid.errors) from None
+    rubric = _rubric_for(read.rubric_code)
+    if rubric is None:
+        raise _rejected([DossierError("/rubric", f"no published rubric with code {read.rubric_code!r}")])
+    kernel_rubric = scoring_rubric(rubric)
+    errors: list[tuple[str, str]] = []
+    answers, gates = Answers(), {}
+    try:
+        answers = parse_answers(kernel_rubric, read.answers_raw)
+    except AnswerErrors as error:
+        errors += error.errors
+    try:
+        gates = dict(parse_gates(kernel_rubric, read.gates_raw))
+    except AnswerErrors as error:
+        errors += error.errors
+    if errors:
+        raise _rejected([DossierError(path, message) for path, message in sorted(errors)])
+    return FullDossier(read, factor_set, rubric, kernel_rubric, answers, gates)
+
+
+def _rejected(errors: list[DossierError]) -> DossierRejected:
+    count = len(errors)
+    return DossierRejected(
+        f"The dossier is invalid ({count} error{'s' if count != 1 else ''}); nothing was saved.",
+        [FieldError(error.path, error.message) for error in errors],
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """Answers as JSON can hold them: decimals as their exact decimal strings."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [jsonable(item) for item in value]
+    return value
+
+
+@transaction.atomic
+def import_dossier(organisation: Organisation, data: object, *, as_of: date) -> Assessment:
+    full = read_full_dossier(data, as_of=as_of)
+    inventory = create_inventory(organisation, full.read.document, full.factor_set)
+    assessment = Assessment.objects.create(
+        inventory=inventory, rubric=full.rubric, declared_gates=jsonable(dict(full.read.gates_raw))
+    )
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, item_id=item_id, value=jsonable(value))
+        for item_id, value in full.read.answers_raw.items()
+    )
+    return assessment
+
+
+def export_dossier(assessment: Assessment) -> dict[str, Any]:
+    """The complete dossier of an assessment as JSON-ready data, in the format's key order."""
+    document = emission_selectors.inventory_document(assessment.inventory)
+    document["rubric"] = assessment.rubric.code
+    document["gates"] = dict(assessment.declared_gates)
+    answers = {answer.item_id: answer.value for answer in assessment.answers.all()}
+    if answers:
+        document["answers"] = answers
+    return to_jsonable({key: document[key] for key in TOP_LEVEL_KEYS if key in document})

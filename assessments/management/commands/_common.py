@@ -1,0 +1,41 @@
+"""What the dossier commands share: reading a file and reporting errors on stderr, exit 2."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from emissions.dossier import DossierInvalid, load_dossier_file
+from zerocarbon.errors import DomainError
+
+
+def parse_as_of(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of {text!r} is not a date (YYYY-MM-DD).", returncode=2) from None
+
+
+def load_file(path: str) -> object:
+    try:
+        return load_dossier_file(path)
+    except DossierInvalid as invalid:
+        raise CommandError(_lines(path, [(e.path, e.message) for e in invalid.errors]), returncode=2) from None
+
+
+def domain_error(path: str, error: DomainError) -> CommandError:
+    details = [(e.path, e.message) for e in error.errors]
+    return CommandError(_lines(path, details, headline=error.message), returncode=2)
+
+
+def _lines(path: str, errors: list[tuple[str, str]], headline: str = "") -> str:
+    head = headline or f"{path}: the dossier is invalid ({len(errors)} errors)."
+    return head + "".join(f"\n  {p or '/'}: {m}" for p, m in errors)
+
+
+def write_output(stdout: Any, text: str) -> None:
+    stdout.write(text, ending="\n" if not text.endswith("\n") else "")

@@ -1,0 +1,42 @@
+"""python manage.py export_dossier --organisation SLUG --credit-code CODE --year YEAR [-o FILE]
+
+Writes the complete dossier of that factory's assessment for the year (JSON, UTF-8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assessments.dossier import export_dossier
+from assessments.models import Assessment
+from emissions.dossier import document_to_json
+
+
+class Command(BaseCommand):
+    help = "Export an assessment as a zerocarbon.dossier/1 file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--organisation", required=True, help="organisation slug")
+        parser.add_argument("--credit-code", required=True)
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        assessment = (
+            Assessment.objects.filter(
+                inventory__factory__organisation__slug=options["organisation"],
+                inventory__factory__credit_code=options["credit_code"],
+                inventory__year=options["year"],
+            )
+            .select_related("inventory__factory", "rubric")
+            .first()
+        )
+        if assessment is None:
+            raise CommandError("No assessment matches that organisation, credit code and year.", returncode=2)
+        text = document_to_json(export_dossier(assessment))
+        if options["output"]:
+            Path(options["output"]).write_text(text, encoding="utf-8")
+        else:
+            self.stdout.write(text)

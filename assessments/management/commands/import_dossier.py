@@ -1,0 +1,39 @@
+"""python manage.py import_dossier FILE --organisation SLUG [--as-of YYYY-MM-DD]
+
+Checks the whole dossier, then writes factory, inventory and assessment in one transaction.
+Exit 2 with every error (JSON path and message) on stderr; nothing is written then."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assessments.dossier import import_dossier
+from assessments.management.commands._common import domain_error, load_file, parse_as_of
+from zerocarbon.accounts.models import Organisation
+from zerocarbon.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Import a zerocarbon.dossier/1 file into an organisation."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--organisation", required=True, help="organisation slug")
+        parser.add_argument("--as-of", help="evaluation date for the reading rules (default today)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+        if organisation is None:
+            raise CommandError(f"No organisation with slug {options['organisation']!r}.", returncode=2)
+        data = load_file(options["file"])
+        try:
+            assessment = import_dossier(organisation, data, as_of=parse_as_of(options["as_of"]))
+        except DomainError as error:
+            raise domain_error(options["file"], error) from None
+        inventory = assessment.inventory
+        self.stdout.write(
+            f"Imported {inventory.factory.name} {inventory.year} into {organisation.slug}: "
+            f"inventory {inventory.pk}, assessment {assessment.pk}."
+        )

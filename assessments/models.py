@@ -1,0 +1,127 @@
+"""Rubrics (versioned data), assessments with their answers, and evaluations (records).
+
+An evaluation is never modified: a re-evaluation adds a row, and identical inputs reuse the
+existing one (same `input_sha256`, unique per assessment).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from emissions.models import EvidenceDocument, Inventory
+
+
+class PublishedRubricIsFrozen(Exception):
+    """A published rubric edition never changes; load a new edition instead."""
+
+
+class Rubric(models.Model):
+    code = models.CharField(max_length=64)
+    edition = models.CharField(max_length=32)
+    name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=16, choices=[("draft", "Draft"), ("published", "Published")], default="published"
+    )
+    document = models.JSONField(help_text="the rubric file as loaded (validated by its schema)")
+    document_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-edition"]
+        constraints = [models.UniqueConstraint(fields=["code", "edition"], name="rubric_code_edition_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.edition})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and Rubric.objects.filter(pk=self.pk, status="published").exists():
+            raise PublishedRubricIsFrozen(f"Rubric {self} is published and never changes.")
+        super().save(*args, **kwargs)
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft 草稿"
+        SUBMITTED = "submitted", "Submitted 已提交"
+        EVALUATED = "evaluated", "Evaluated 已评价"
+        FAILED = "failed", "Evaluation failed 评价失败"
+
+    inventory = models.ForeignKey(Inventory, on_delete=models.PROTECT, related_name="assessments")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    declared_gates = models.JSONField(default=dict)  # {"G1": true, "G2": true}
+    as_of = models.DateField(null=True, blank=True, help_text="evaluation date; default: submission day")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluation_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["inventory", "rubric"], name="assessment_inventory_rubric_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "evaluated", "failed"]),
+                name="assessment_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inventory} · {self.rubric.code}"
+
+
+class Answer(models.Model):
+    """One rubric item's answer (or the INF-3 flag), as the dossier types it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    item_id = models.CharField(max_length=64)
+    value = models.JSONField()
+    note = models.TextField(blank=True)
+    evidence = models.ManyToManyField(EvidenceDocument, blank=True, related_name="answers")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "id"]  # the order the dossier gave them
+        constraints = [models.UniqueConstraint(fields=["assessment", "item_id"], name="answer_unique_per_item")]
+
+
+class Evaluation(models.Model):
+    """A frozen record: the full result, the inputs snapshot, the editions and versions used,
+    the evaluation date, and a SHA-256 over the canonical JSON of all of them."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="evaluations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    as_of = models.DateField()
+    rubric_code = models.CharField(max_length=64)
+    rubric_edition = models.CharField(max_length=32)
+    factor_set_version = models.CharField(max_length=32)
+    gwp_set = models.CharField(max_length=4)
+    code_version = models.CharField(max_length=40)
+    inputs = models.JSONField()
+    result = models.JSONField()
+    input_sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)
+    total_score = models.DecimalField(max_digits=6, decimal_places=2)
+    star_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    zero_carbon = models.BooleanField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "input_sha256"], name="evaluation_inputs_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation {self.pk} of {self.assessment}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Evaluations are records: they are never modified.")
+        super().save(*args, **kwargs)

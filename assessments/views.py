@@ -1,0 +1,82 @@
+"""Browser pages: the dashboard, an assessment with its evaluation explained line by line,
+submission, and dossier upload. Views parse, check, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments import selectors, services
+from assessments.explain import explain_assessment
+from assessments.dossier import import_dossier
+from assessments.forms import DossierUploadForm, SubmitForm
+from emissions.dossier import DossierInvalid, parse_dossier_text
+from zerocarbon.accounts.models import Organisation
+from zerocarbon.accounts.tenancy import WRITE_ROLES, organisation_ids
+from zerocarbon.errors import DomainError, NotFound
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    assessments = selectors.assessments_for(request.user).prefetch_related("evaluations")
+    rows = [(a, selectors.latest_evaluation(a)) for a in assessments]
+    return render(request, "assessments/dashboard.html", {"rows": rows})
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        assessment = selectors.assessment_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    context = explain_assessment(request.user, assessment)
+    context["submit_form"] = SubmitForm()
+    return render(request, "assessments/detail.html", context)
+
+
+@login_required
+@require_POST
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        assessment = selectors.assessment_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submit_assessment(request.user, assessment, as_of=form.cleaned_data.get("as_of"))
+            messages.success(request, "已提交，正在评价。 Submitted; the evaluation is running.")
+        except DomainError as error:
+            messages.error(request, error.message)
+    return redirect("assessment-detail", pk=pk)
+
+
+def _writable_organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=organisation_ids(request.user, WRITE_ROLES))
+
+
+@login_required
+def dossier_upload(request: HttpRequest) -> HttpResponse:
+    organisations = _writable_organisations(request)
+    form = DossierUploadForm(request.POST or None, request.FILES or None, organisations=organisations)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = parse_dossier_text(form.cleaned_data["file"].read().decode("utf-8-sig"))
+            assessment = import_dossier(form.cleaned_data["organisation"], data, as_of=timezone.localdate())
+        except DossierInvalid as invalid:
+            errors = [(e.path or "/", e.message) for e in invalid.errors]
+        except UnicodeDecodeError:
+            errors = [("/", "the file is not UTF-8 text")]
+        except DomainError as error:
+            errors = [(e.path, e.message) for e in error.errors] or [("/", error.message)]
+        else:
+            messages.success(request, f"已导入 Imported: {assessment.inventory}")
+            return redirect("assessment-detail", pk=assessment.pk)
+    return render(request, "assessments/upload.html", {"form": form, "errors": errors})
+

@@ -1,0 +1,42 @@
+"""Emissions data: factories, yearly inventories and their lines, instruments and credits,
+serial claims, evidence, and the versioned factor library."""
+
+from emissions.models.factors import (
+    FactorSet,
+    FactorSetBlendComponent,
+    FactorSetGasAlias,
+    FactorSetFuel,
+    FactorSetGridFactor,
+    FactorSetGwp,
+)
+from emissions.models.factories import Factory
+from emissions.models.instruments import CarbonCredit, GreenElectricityInstrument, SerialClaim
+from emissions.models.inventory import (
+    EnergyRecord,
+    EvidenceDocument,
+    Inventory,
+    ProcessEmission,
+    ReductionMeasure,
+    RefrigerantRecord,
+    Scope3Entry,
+)
+
+__all__ = [
+    "CarbonCredit",
+    "EnergyRecord",
+    "EvidenceDocument",
+    "FactorSet",
+    "FactorSetBlendComponent",
+    "FactorSetFuel",
+    "FactorSetGasAlias",
+    "FactorSetGridFactor",
+    "FactorSetGwp",
+    "Factory",
+    "GreenElectricityInstrument",
+    "Inventory",
+    "ProcessEmission",
+    "ReductionMeasure",
+    "RefrigerantRecord",
+    "Scope3Entry",
+    "SerialClaim",
+]

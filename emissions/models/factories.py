@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from emissions.accounting.regions import REGIONS
+from emissions.identifiers import credit_code_problem
+from zerocarbon.accounts.models import Organisation
+
+
+def validate_credit_code(value: str) -> None:
+    """统一社会信用代码 with the GB 32100-2015 check digit."""
+    problem = credit_code_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+class Factory(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="factories")
+    name = models.CharField("名称 legal name", max_length=200)
+    name_en = models.CharField("English name", max_length=200, blank=True)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, validators=[validate_credit_code]
+    )
+    province = models.CharField("省份 province", max_length=16)
+    grid_region = models.CharField(
+        "电网区域 grid region", max_length=16, choices=[(r, r) for r in REGIONS], editable=False
+    )
+    industry = models.CharField("行业代码 industry code", max_length=16, blank=True)
+    address = models.CharField("地址 address", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "factories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "credit_code"], name="factory_credit_code_unique_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,165 @@
+"""A factory's inventory for one calendar year, line by line as the consultant entered it.
+
+Quantities are stored exactly as given (value and unit); conversion happens in the
+accounting kernel, so a certification body sees the original figures next to the result.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from emissions.models.factories import Factory
+from emissions.models.factors import FactorSet
+
+QUANTITY = {"max_digits": 24, "decimal_places": 6}
+NON_NEGATIVE = [MinValueValidator(0)]
+
+
+class Inventory(models.Model):
+    class Boundary(models.TextChoices):
+        TYPE_I = "I", "Type I (categories 1–2)"
+        TYPE_II = "II", "Type II (categories 1–4)"
+
+    class GridScope(models.TextChoices):
+        NATIONAL = "national", "National 全国"
+        REGIONAL = "regional", "Regional 区域"
+        PROVINCIAL = "provincial", "Provincial 省级"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft 草稿"
+        LOCKED = "locked", "Locked 已锁定"
+
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="inventories")
+    year = models.PositiveSmallIntegerField()
+    boundary = models.CharField(max_length=2, choices=Boundary.choices)
+    gwp_set = models.CharField(
+        max_length=4, choices=[("AR4", "AR4"), ("AR5", "AR5"), ("AR6", "AR6")], default="AR6"
+    )
+    grid_factor_scope = models.CharField(
+        max_length=16, choices=GridScope.choices, default=GridScope.NATIONAL
+    )
+    factor_set = models.ForeignKey(FactorSet, on_delete=models.PROTECT, related_name="inventories")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    production_output = models.DecimalField(**QUANTITY, null=True, blank=True, validators=NON_NEGATIVE)
+    production_unit = models.CharField(max_length=32, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_emissions_tco2e = models.DecimalField(**QUANTITY, null=True, blank=True)
+    baseline_output = models.DecimalField(**QUANTITY, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["factory__name", "-year"]
+        verbose_name_plural = "inventories"
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "year"], name="inventory_factory_year_unique"),
+            models.CheckConstraint(condition=Q(boundary__in=["I", "II"]), name="inventory_boundary_valid"),
+            models.CheckConstraint(condition=Q(year__gte=2000), name="inventory_year_from_2000"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory} {self.year}"
+
+
+class InventoryLine(models.Model):
+    """Lines keep the order the user gave them (`position`), so exports and explanations
+    point at the same `/energy/2` as the dossier did."""
+
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ["inventory", "position"]
+
+
+class EnergyRecord(InventoryLine):
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="energy")
+    carrier = models.CharField(max_length=40)
+    quantity = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
+    unit = models.CharField(max_length=16)
+    monthly = models.JSONField(null=True, blank=True)  # 12 decimal strings, or null
+    enthalpy_kj_per_kg = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta(InventoryLine.Meta):
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=0), name="energy_quantity_non_negative")]
+
+
+class ProcessEmission(InventoryLine):
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="process_emissions")
+    source = models.CharField(max_length=200)
+    gas = models.CharField(max_length=16)
+    quantity = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
+    unit = models.CharField(max_length=8)
+
+
+class RefrigerantRecord(InventoryLine):
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="refrigerants")
+    gas = models.CharField(max_length=16)
+    quantity = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
+    unit = models.CharField(max_length=8)
+    source = models.CharField(max_length=200, blank=True)
+
+
+class Scope3Entry(InventoryLine):
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="scope3")
+    category = models.PositiveSmallIntegerField(choices=[(3, "3 transport"), (4, "4 products used")])
+    source = models.CharField(max_length=200)
+    tco2e = models.DecimalField(**QUANTITY, null=True, blank=True)
+    quantity = models.DecimalField(**QUANTITY, null=True, blank=True)
+    unit = models.CharField(max_length=16, blank=True)
+    factor_tco2e_per_unit = models.DecimalField(**QUANTITY, null=True, blank=True)
+    factor_source = models.CharField(max_length=200, blank=True)
+    method = models.CharField(max_length=200, blank=True)
+
+    class Meta(InventoryLine.Meta):
+        constraints = [
+            models.CheckConstraint(condition=Q(category__in=[3, 4]), name="scope3_category_3_or_4"),
+            models.CheckConstraint(
+                condition=Q(tco2e__isnull=False, quantity__isnull=True)
+                | Q(tco2e__isnull=True, quantity__isnull=False, factor_tco2e_per_unit__isnull=False),
+                name="scope3_tco2e_or_quantity_times_factor",
+            ),
+        ]
+
+
+class ReductionMeasure(InventoryLine):
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="reduction_measures")
+    name = models.CharField(max_length=200)
+    implemented_in = models.PositiveSmallIntegerField()
+    reduction_tco2e = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
+    verified = models.BooleanField(default=False)
+
+
+EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "xlsx", "xls", "csv", "docx", "doc", "zip"]
+
+
+def evidence_path(instance: EvidenceDocument, filename: str) -> str:
+    inventory = instance.inventory
+    return f"evidence/{inventory.factory.organisation_id}/{inventory.pk}/{filename}"
+
+
+class EvidenceDocument(models.Model):
+    """A file backing a claim: meter bills, certificates, retirement proofs, rubric evidence.
+    Type and size are checked by the service (EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES)."""
+
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=40)
+    reference = models.CharField(max_length=200, help_text="the evidence_ref claims point to")
+    file = models.FileField(
+        upload_to=evidence_path, validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)]
+    )
+    size_bytes = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["inventory", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["inventory", "reference"], name="evidence_reference_unique")
+        ]

@@ -1,0 +1,109 @@
+"""Reads of the emissions app, always scoped to the actor's organisations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from emissions.accounting.factors import FactorSet as KernelFactorSet
+from emissions.accounting.library import factor_set_from_dict
+from emissions.dossier.layout import SECTION_KEYS, TOP_LEVEL_KEYS
+from emissions.factor_library import DEFAULT_VERSION, document_of
+from emissions.models import FactorSet, Factory, Inventory
+from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
+from zerocarbon.errors import NotFound
+
+
+def factories_for(actor: Actor) -> QuerySet[Factory]:
+    return scope(Factory.objects.select_related("organisation"), actor)
+
+
+def factory_for(actor: Actor, pk: int) -> Factory:
+    return get_scoped(Factory.objects.select_related("organisation"), actor, pk=pk)
+
+
+def inventories_for(actor: Actor) -> QuerySet[Inventory]:
+    return scope(Inventory.objects.select_related("factory", "factor_set"), actor, via="factory__organisation")
+
+
+def inventory_for(actor: Actor, pk: int) -> Inventory:
+    return get_scoped(
+        Inventory.objects.select_related("factory", "factor_set"), actor, via="factory__organisation", pk=pk
+    )
+
+
+def default_factor_set() -> FactorSet:
+    found = FactorSet.objects.filter(version=DEFAULT_VERSION, status=FactorSet.Status.PUBLISHED).first()
+    if found is None:
+        found = FactorSet.objects.filter(status=FactorSet.Status.PUBLISHED).order_by("-published_at").first()
+    if found is None:
+        raise NotFound("No published factor set: run the migrations (they publish CN-2025.1).")
+    return found
+
+
+@lru_cache(maxsize=16)
+def _kernel_factor_set(pk: int, version: str) -> KernelFactorSet:
+    return factor_set_from_dict(document_of(FactorSet.objects.get(pk=pk)))
+
+
+def kernel_factor_set(factor_set: FactorSet) -> KernelFactorSet:
+    """The kernel's frozen view. Published sets never change, so they are cached; a draft is
+    read afresh every time."""
+    if factor_set.is_published:
+        return _kernel_factor_set(factor_set.pk, factor_set.version)
+    return factor_set_from_dict(document_of(factor_set))
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """Storage padding removed (12.400000 -> 12.4) without scientific notation (8E+3)."""
+    return Decimal(format(value.normalize(), "f"))
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, list):  # monthly values, stored as the decimal strings given
+        return [Decimal(v) for v in value]
+    return value
+
+
+def _entry(obj: Model | dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    get = obj.get if isinstance(obj, dict) else (lambda key: getattr(obj, key, None))
+    entry = {key: _value(get(key)) for key in keys}
+    return {key: value for key, value in entry.items() if value is not None and value != ""}
+
+
+def inventory_document(inventory: Inventory) -> dict[str, Any]:
+    """The inventory part of a `zerocarbon.dossier/1` document, normalised as the reader
+    produces it (so import → export → import gives equal data)."""
+    factory = inventory.factory
+    document: dict[str, Any] = {
+        "schema": "zerocarbon.dossier/1",
+        "factory": _entry(factory, SECTION_KEYS["factory"]),
+        "year": inventory.year,
+        "boundary": inventory.boundary,
+        "gwp_set": inventory.gwp_set,
+        "grid_factor_scope": inventory.grid_factor_scope,
+    }
+    for section in ("energy", "process_emissions", "refrigerants", "scope3"):
+        document[section] = [_entry(line, SECTION_KEYS[section]) for line in getattr(inventory, section).all()]
+    if inventory.production_output is not None:
+        document["production"] = _entry(
+            {"output": inventory.production_output, "unit": inventory.production_unit}, SECTION_KEYS["production"]
+        )
+    if inventory.baseline_year is not None:
+        document["baseline"] = _entry(
+            {"year": inventory.baseline_year, "emissions_tco2e": inventory.baseline_emissions_tco2e,
+             "output": inventory.baseline_output},
+            SECTION_KEYS["baseline"],
+        )
+    for section in ("reduction_measures", "green_electricity", "credits"):
+        document[section] = [_entry(line, SECTION_KEYS[section]) for line in getattr(inventory, section).all()]
+    return {
+        key: document[key]
+        for key in TOP_LEVEL_KEYS
+        if key in document and (document[key] != [] or key == "energy")
+    }
