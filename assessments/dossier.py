@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from assessments.models import Answer, Assessment, Rubric
-from assessments.rubrics import scoring_rubric
+from assessments.rubric_editions import scoring_rubric
 from assessments.scoring import rubric as rubric_kernel
 from assessments.scoring.answers import AnswerErrors, Answers, parse_answers, parse_gates
 from emissions import selectors as emission_selectors
@@ -46,7 +46,9 @@ def _rubric_for(code: str) -> Rubric | None:
     return Rubric.objects.filter(code=code, status="published").order_by("-edition").first()
 
 
-def read_full_dossier(data: object, *, as_of: date, factor_set: FactorSet | None = None) -> FullDossier:
+def read_full_dossier(
+    data: object, *, as_of: date, factor_set: FactorSet | None = None
+) -> FullDossier:
     """Check a parsed dossier completely; raises DossierRejected listing every error."""
     factor_set = factor_set or emission_selectors.default_factor_set()
     factors = emission_selectors.kernel_factor_set(factor_set)
@@ -56,7 +58,9 @@ def read_full_dossier(data: object, *, as_of: date, factor_set: FactorSet | None
         raise _rejected(invalid.errors) from None
     rubric = _rubric_for(read.rubric_code)
     if rubric is None:
-        raise _rejected([DossierError("/rubric", f"no published rubric with code {read.rubric_code!r}")])
+        raise _rejected(
+            [DossierError("/rubric", f"no published rubric with code {read.rubric_code!r}")]
+        )
     kernel_rubric = scoring_rubric(rubric)
     errors: list[tuple[str, str]] = []
     answers, gates = Answers(), {}

@@ -107,4 +107,6 @@ def evaluate(
 
 def result_json(result: Mapping[str, Any], *, indent: int | None = 2) -> str:
     """The result as JSON with every Decimal written as a JSON number, digits intact."""
-    return json.dumps(result, ensure_ascii=False, indent=indent, default=accounting_present.json_default)
+    return json.dumps(
+        result, ensure_ascii=False, indent=indent, default=accounting_present.json_default
+    )

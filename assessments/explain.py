@@ -11,10 +11,10 @@ from django.utils import timezone
 from assessments import selectors
 from assessments.dossier import export_dossier, read_full_dossier
 from assessments.models import Assessment
-from assessments.rubrics import scoring_rubric
+from assessments.rubric_editions import scoring_rubric
 from emissions.accounting.engine import account
 from emissions.selectors import kernel_factor_set
-from zerocarbon.accounts.tenancy import Actor, WRITE_ROLES, role_in
+from zerocarbon.accounts.tenancy import WRITE_ROLES, Actor, role_in
 from zerocarbon.errors import DomainError
 
 PLATFORM_LABEL = "平台版阈值 threshold set by platform edition"
@@ -27,7 +27,11 @@ def _indicators(assessment: Assessment, result: dict[str, Any] | None) -> list[d
     for indicator in rubric.indicators:
         items_scored = {item["id"]: item for item in scored.get(indicator.id, {}).get("items", [])}
         items = [
-            {"item": item, "scored": items_scored.get(item.id), "platform": item.provenance == "platform"}
+            {
+                "item": item,
+                "scored": items_scored.get(item.id),
+                "platform": item.provenance == "platform",
+            }
             for item in rubric.items_of(indicator.id)
         ]
         rows.append({"indicator": indicator, "scored": scored.get(indicator.id), "items": items})
@@ -36,7 +40,9 @@ def _indicators(assessment: Assessment, result: dict[str, Any] | None) -> list[d
 
 def _lines(assessment: Assessment, as_of: Any) -> tuple[list[Any], str]:
     try:
-        full = read_full_dossier(export_dossier(assessment), as_of=as_of, factor_set=assessment.inventory.factor_set)
+        full = read_full_dossier(
+            export_dossier(assessment), as_of=as_of, factor_set=assessment.inventory.factor_set
+        )
     except DomainError as error:
         return [], error.message
     return list(account(full.read.inventory, kernel_factor_set(full.factor_set), as_of).lines), ""
@@ -55,7 +61,12 @@ def explain_assessment(actor: Actor, assessment: Assessment) -> dict[str, Any]:
         "result": result,
         "indicators": _indicators(assessment, result),
         "gates": [
-            {"gate": gate, "scored": next((g for g in (result or {}).get("gates", []) if g["id"] == gate.id), None)}
+            {
+                "gate": gate,
+                "scored": next(
+                    (g for g in (result or {}).get("gates", []) if g["id"] == gate.id), None
+                ),
+            }
             for gate in rubric.gates
         ],
         "lines": lines,

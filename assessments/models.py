@@ -32,7 +32,9 @@ class Rubric(models.Model):
 
     class Meta:
         ordering = ["code", "-edition"]
-        constraints = [models.UniqueConstraint(fields=["code", "edition"], name="rubric_code_edition_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "edition"], name="rubric_code_edition_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} ({self.edition})"
@@ -54,7 +56,9 @@ class Assessment(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     declared_gates = models.JSONField(default=dict)  # {"G1": true, "G2": true}
-    as_of = models.DateField(null=True, blank=True, help_text="evaluation date; default: submission day")
+    as_of = models.DateField(
+        null=True, blank=True, help_text="evaluation date; default: submission day"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -66,7 +70,9 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
-            models.UniqueConstraint(fields=["inventory", "rubric"], name="assessment_inventory_rubric_unique"),
+            models.UniqueConstraint(
+                fields=["inventory", "rubric"], name="assessment_inventory_rubric_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "submitted", "evaluated", "failed"]),
                 name="assessment_status_valid",
@@ -89,7 +95,12 @@ class Answer(models.Model):
 
     class Meta:
         ordering = ["assessment", "id"]  # the order the dossier gave them
-        constraints = [models.UniqueConstraint(fields=["assessment", "item_id"], name="answer_unique_per_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item_id"], name="answer_unique_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} = {self.value}"
 
 
 class Evaluation(models.Model):
@@ -115,13 +126,15 @@ class Evaluation(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "input_sha256"], name="evaluation_inputs_unique"),
+            models.UniqueConstraint(
+                fields=["assessment", "input_sha256"], name="evaluation_inputs_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Evaluation {self.pk} of {self.assessment}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise ValueError("Evaluations are records: they are never modified.")
         super().save(*args, **kwargs)

@@ -23,7 +23,9 @@ def assessment_for(actor: Actor, pk: int) -> Assessment:
 
 
 def evaluations_for(actor: Actor) -> QuerySet[Evaluation]:
-    return scope(Evaluation.objects.select_related("assessment"), actor, via=f"assessment__{_VIA_ASSESSMENT}")
+    return scope(
+        Evaluation.objects.select_related("assessment"), actor, via=f"assessment__{_VIA_ASSESSMENT}"
+    )
 
 
 def evaluation_for(actor: Actor, pk: int) -> Evaluation:

@@ -33,7 +33,10 @@ class InvalidTransition(Conflict):
 
 TRANSITIONS = {
     "submit": ({Assessment.Status.DRAFT, Assessment.Status.FAILED}, Assessment.Status.SUBMITTED),
-    "evaluate": ({Assessment.Status.SUBMITTED, Assessment.Status.EVALUATED}, Assessment.Status.EVALUATED),
+    "evaluate": (
+        {Assessment.Status.SUBMITTED, Assessment.Status.EVALUATED},
+        Assessment.Status.EVALUATED,
+    ),
     "reopen": ({Assessment.Status.EVALUATED, Assessment.Status.FAILED}, Assessment.Status.DRAFT),
 }
 
@@ -49,7 +52,9 @@ def _check_transition(assessment: Assessment, action: str) -> str:
     return target
 
 
-def submit_assessment(actor: Actor, assessment: Assessment, *, as_of: date | None = None) -> Assessment:
+def submit_assessment(
+    actor: Actor, assessment: Assessment, *, as_of: date | None = None
+) -> Assessment:
     """draft → submitted; the evaluation is enqueued once the transaction commits."""
     from assessments.tasks import assessment_evaluate_task
 
@@ -75,13 +80,23 @@ def reopen_assessment(actor: Actor, assessment: Assessment) -> Assessment:
     return locked
 
 
-def compute(assessment: Assessment, *, as_of: date, document: dict[str, Any] | None = None) -> Evaluated:
+def compute(
+    assessment: Assessment, *, as_of: date, document: dict[str, Any] | None = None
+) -> Evaluated:
     """Evaluate an assessment's dossier (or a changed copy of it) without saving anything."""
-    full = read_full_dossier(document or export_dossier(assessment), as_of=as_of,
-                             factor_set=assessment.inventory.factor_set)
+    full = read_full_dossier(
+        document or export_dossier(assessment),
+        as_of=as_of,
+        factor_set=assessment.inventory.factor_set,
+    )
     return evaluate(
-        full.read, factors=kernel_factor_set(full.factor_set), rubric=full.scoring_rubric,
-        answers=full.answers, gates=full.gates, as_of=as_of, code_version=CODE_VERSION,
+        full.read,
+        factors=kernel_factor_set(full.factor_set),
+        rubric=full.scoring_rubric,
+        answers=full.answers,
+        gates=full.gates,
+        as_of=as_of,
+        code_version=CODE_VERSION,
     )
 
 
@@ -90,7 +105,9 @@ def evaluate_assessment(assessment_id: int) -> Evaluation | None:
 
     Returns None when there is nothing to do (not submitted any more). Safe to run twice.
     """
-    assessment = Assessment.objects.select_related("inventory__factor_set", "rubric").get(pk=assessment_id)
+    assessment = Assessment.objects.select_related("inventory__factor_set", "rubric").get(
+        pk=assessment_id
+    )
     if assessment.status not in TRANSITIONS["evaluate"][0]:
         logger.info("assessment %s is %s: nothing to evaluate", assessment_id, assessment.status)
         return None
@@ -121,12 +138,19 @@ def _store(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluat
     try:
         with transaction.atomic():
             return Evaluation.objects.create(
-                assessment=assessment, as_of=as_of,
-                rubric_code=inputs["rubric"]["code"], rubric_edition=inputs["rubric"]["edition"],
-                factor_set_version=inputs["factor_set_version"], gwp_set=inputs["gwp_set"],
-                code_version=inputs["code_version"], inputs=inputs, result=result,
-                input_sha256=evaluated.input_sha256, sha256=sha256_of(record),
-                total_score=evaluated.result["total_score"], star_level=evaluated.result["star_level"],
+                assessment=assessment,
+                as_of=as_of,
+                rubric_code=inputs["rubric"]["code"],
+                rubric_edition=inputs["rubric"]["edition"],
+                factor_set_version=inputs["factor_set_version"],
+                gwp_set=inputs["gwp_set"],
+                code_version=inputs["code_version"],
+                inputs=inputs,
+                result=result,
+                input_sha256=evaluated.input_sha256,
+                sha256=sha256_of(record),
+                total_score=evaluated.result["total_score"],
+                star_level=evaluated.result["star_level"],
                 zero_carbon=evaluated.result["zero_carbon"],
             )
     except IntegrityError:  # a concurrent run stored the same inputs first

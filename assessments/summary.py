@@ -38,8 +38,9 @@ def summary_text(result: Mapping[str, Any]) -> str:
     lines = [
         f"{dossier['factory']} · {dossier['year']} · 边界类型 boundary {dossier['boundary']}",
         f"评价规范 Rubric: {result['rubric']['code']} ({result['rubric']['edition']})",
-        f"因子 Factors: {factors['set_version']}, 电网因子 grid {factors['grid_factor_tco2_per_mwh']} "
-        f"tCO2/MWh ({factors['grid_factor_scope']} {factors['grid_factor_year']}), GWP {factors['gwp_set']}",
+        f"因子 Factors: {factors['set_version']}, "
+        f"电网因子 grid {factors['grid_factor_tco2_per_mwh']} tCO2/MWh "
+        f"({factors['grid_factor_scope']} {factors['grid_factor_year']}), GWP {factors['gwp_set']}",
         *[f"  ! {warning}" for warning in factors["warnings"]],
         "",
         "排放 Emissions (tCO2e)",
@@ -55,13 +56,15 @@ def summary_text(result: Mapping[str, Any]) -> str:
         *[f"  {i['id']:<5} {_fmt(i['points']):>7} / {i['max']}" for i in result["indicators"]],
         f"  总分 Total {result['total_score']}",
         "",
-        f"星级 Star level: {_STARS.get(level, '未达星级 not rated') if level else '未达星级 not rated'}"
+        f"星级 Star level: {_STARS.get(level, '') if level else '未达星级 not rated'}"
         f" · 零碳工厂 zero-carbon: {'是 yes' if result['zero_carbon'] else '否 no'}",
     ]
     if result["limited_by"]:
         lines += ["", "限制因素 Limited by:", *[f"  - {text}" for text in result["limited_by"]]]
     if result["instrument_issues"]:
         lines += ["", "无效凭证 Invalid instruments:"]
-        lines += [f"  - {issue['path']}: {issue['message']}" for issue in result["instrument_issues"]]
+        lines += [
+            f"  - {issue['path']}: {issue['message']}" for issue in result["instrument_issues"]
+        ]
     lines += ["", f"input_sha256 {result['input_sha256']}"]
     return "\n".join(lines) + "\n"

@@ -17,19 +17,25 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 5
 
 
-@shared_task(bind=True, name="assessments.evaluate", acks_late=True, reject_on_worker_lost=True,
-             max_retries=MAX_RETRIES)
-def assessment_evaluate_task(self: Task, assessment_id: int) -> int | None:
+@shared_task(
+    bind=True,
+    name="assessments.evaluate",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+)
+def assessment_evaluate_task(self: Task[[int], int | None], assessment_id: int) -> int | None:
     """Evaluate a submitted assessment; returns the evaluation id (None if nothing to do)."""
     try:
         evaluation = services.evaluate_assessment(assessment_id)
     except TRANSIENT as error:
         if self.request.retries >= MAX_RETRIES:
             services.record_evaluation_failure(
-                assessment_id, f"The evaluation could not reach the database ({error}); submit again."
+                assessment_id,
+                f"The evaluation could not reach the database ({error}); submit again.",
             )
             raise
-        raise self.retry(exc=error, countdown=2 ** self.request.retries) from error
+        raise self.retry(exc=error, countdown=2**self.request.retries) from error
     except DomainError as error:
         details = "; ".join(f"{e.path}: {e.message}" for e in error.errors)
         services.record_evaluation_failure(assessment_id, f"{error.message} {details}".strip())

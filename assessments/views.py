@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
-from assessments.explain import explain_assessment
 from assessments.dossier import import_dossier
+from assessments.explain import explain_assessment
 from assessments.forms import DossierUploadForm, SubmitForm
 from emissions.dossier import DossierInvalid, parse_dossier_text
 from zerocarbon.accounts.models import Organisation
@@ -49,7 +49,9 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitForm(request.POST)
     if form.is_valid():
         try:
-            services.submit_assessment(request.user, assessment, as_of=form.cleaned_data.get("as_of"))
+            services.submit_assessment(
+                request.user, assessment, as_of=form.cleaned_data.get("as_of")
+            )
             messages.success(request, "已提交，正在评价。 Submitted; the evaluation is running.")
         except DomainError as error:
             messages.error(request, error.message)
@@ -63,12 +65,16 @@ def _writable_organisations(request: HttpRequest) -> QuerySet[Organisation]:
 @login_required
 def dossier_upload(request: HttpRequest) -> HttpResponse:
     organisations = _writable_organisations(request)
-    form = DossierUploadForm(request.POST or None, request.FILES or None, organisations=organisations)
+    form = DossierUploadForm(
+        request.POST or None, request.FILES or None, organisations=organisations
+    )
     errors: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         try:
             data = parse_dossier_text(form.cleaned_data["file"].read().decode("utf-8-sig"))
-            assessment = import_dossier(form.cleaned_data["organisation"], data, as_of=timezone.localdate())
+            assessment = import_dossier(
+                form.cleaned_data["organisation"], data, as_of=timezone.localdate()
+            )
         except DossierInvalid as invalid:
             errors = [(e.path or "/", e.message) for e in invalid.errors]
         except UnicodeDecodeError:
@@ -79,4 +85,3 @@ def dossier_upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已导入 Imported: {assessment.inventory}")
             return redirect("assessment-detail", pk=assessment.pk)
     return render(request, "assessments/upload.html", {"form": form, "errors": errors})
-

@@ -41,24 +41,48 @@ def _hypothetical(inventory: InventoryInput, changes: Changes) -> InventoryInput
     year, name = inventory.year, inventory.factory.name
     green = list(inventory.green_electricity)
     if changes.extra_green_mwh > 0:
-        green.append(GreenInstrument(
-            instrument="GREEN_POWER", registry="what-if", quantity_mwh=changes.extra_green_mwh,
-            vintage=year, path="/what_if/extra_green_mwh", contract_ref="what-if", evidence_ref="what-if",
-        ))
+        green.append(
+            GreenInstrument(
+                instrument="GREEN_POWER",
+                registry="what-if",
+                quantity_mwh=changes.extra_green_mwh,
+                vintage=year,
+                path="/what_if/extra_green_mwh",
+                contract_ref="what-if",
+                evidence_ref="what-if",
+            )
+        )
     credits = list(inventory.credits)
-    for kind, amount in (("avoidance", changes.extra_credits_tco2e), ("removal", changes.extra_removals_tco2e)):
+    for kind, amount in (
+        ("avoidance", changes.extra_credits_tco2e),
+        ("removal", changes.extra_removals_tco2e),
+    ):
         if amount > 0:
-            credits.append(CarbonCredit(
-                instrument="CCER", registry="what-if", quantity_tco2e=amount, vintage=year, kind=kind,
-                path=f"/what_if/extra_{kind}", serial_from="WHATIF-1", serial_to="WHATIF-1",
-                retired_on=date(year, 1, 1), beneficiary=name, evidence_ref="what-if",
-            ))
+            credits.append(
+                CarbonCredit(
+                    instrument="CCER",
+                    registry="what-if",
+                    quantity_tco2e=amount,
+                    vintage=year,
+                    kind=kind,
+                    path=f"/what_if/extra_{kind}",
+                    serial_from="WHATIF-1",
+                    serial_to="WHATIF-1",
+                    retired_on=date(year, 1, 1),
+                    beneficiary=name,
+                    evidence_ref="what-if",
+                )
+            )
     return dataclasses.replace(inventory, green_electricity=tuple(green), credits=tuple(credits))
 
 
-def what_if(assessment: Assessment, changes: Changes, *, as_of: date | None = None) -> dict[str, Any]:
+def what_if(
+    assessment: Assessment, changes: Changes, *, as_of: date | None = None
+) -> dict[str, Any]:
     as_of = as_of or assessment.as_of or timezone.localdate()
-    full = read_full_dossier(export_dossier(assessment), as_of=as_of, factor_set=assessment.inventory.factor_set)
+    full = read_full_dossier(
+        export_dossier(assessment), as_of=as_of, factor_set=assessment.inventory.factor_set
+    )
     raw_answers = {**full.read.answers_raw, **changes.answers}
     try:
         answers = parse_answers(full.scoring_rubric, raw_answers)
@@ -66,13 +90,24 @@ def what_if(assessment: Assessment, changes: Changes, *, as_of: date | None = No
         raise ValidationFailed(
             "Some hypothetical answers are invalid.", [FieldError(p, m) for p, m in error.errors]
         ) from None
-    document = {**full.read.document, "answers": raw_answers, "what_if": dataclasses.asdict(changes)}
+    document = {
+        **full.read.document,
+        "answers": raw_answers,
+        "what_if": dataclasses.asdict(changes),
+    }
     read = dataclasses.replace(
-        full.read, inventory=_hypothetical(full.read.inventory, changes), document=document,
+        full.read,
+        inventory=_hypothetical(full.read.inventory, changes),
+        document=document,
         answers_raw=raw_answers,
     )
     evaluated = evaluate(
-        read, factors=kernel_factor_set(full.factor_set), rubric=full.scoring_rubric,
-        answers=answers, gates=full.gates, as_of=as_of, code_version=CODE_VERSION,
+        read,
+        factors=kernel_factor_set(full.factor_set),
+        rubric=full.scoring_rubric,
+        answers=answers,
+        gates=full.gates,
+        as_of=as_of,
+        code_version=CODE_VERSION,
     )
     return evaluated.result

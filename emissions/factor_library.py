@@ -51,12 +51,17 @@ def _store_values(get_model: GetModel, factor_set: Any, document: dict[str, Any]
         for code, values in document["fuels"].items()
     )
     get_model("FactorSetGridFactor").objects.bulk_create(
-        get_model("FactorSetGridFactor")(factor_set=factor_set, **row) for row in document["grid_factors"]
+        get_model("FactorSetGridFactor")(factor_set=factor_set, **row)
+        for row in document["grid_factors"]
     )
     get_model("FactorSetGwp").objects.bulk_create(
         get_model("FactorSetGwp")(
-            factor_set=factor_set, gwp_set=name, gas=gas, value=value,
-            confidence=body["confidence"], source=body["source"],
+            factor_set=factor_set,
+            gwp_set=name,
+            gas=gas,
+            value=value,
+            confidence=body["confidence"],
+            source=body["source"],
         )
         for name, body in document["gwp"].items()
         for gas, value in body["values"].items()
@@ -67,8 +72,12 @@ def _store_values(get_model: GetModel, factor_set: Any, document: dict[str, Any]
     )
     get_model("FactorSetBlendComponent").objects.bulk_create(
         get_model("FactorSetBlendComponent")(
-            factor_set=factor_set, blend=blend, gas=gas, mass_fraction=fraction,
-            confidence=body["confidence"], source=body["source"],
+            factor_set=factor_set,
+            blend=blend,
+            gas=gas,
+            mass_fraction=fraction,
+            confidence=body["confidence"],
+            source=body["source"],
         )
         for blend, body in document["blends"].items()
         for gas, fraction in body["components"].items()
@@ -84,29 +93,39 @@ def document_of(factor_set: Any) -> dict[str, Any]:
     """The factor-set document of stored rows (decimal strings, as the files hold them)."""
     fuels = {
         f.code: {
-            "name_zh": f.name_zh, "unit": f.unit,
+            "name_zh": f.name_zh,
+            "unit": f.unit,
             "ncv_gj_per_unit": _text(f.ncv_gj_per_unit),
             "carbon_content_tc_per_gj": _text(f.carbon_content_tc_per_gj),
             "oxidation_fraction": _text(f.oxidation_fraction),
-            "confidence": f.confidence, "source": f.source,
+            "confidence": f.confidence,
+            "source": f.source,
         }
         for f in factor_set.fuels.all()
     }
     grid = [
         {
-            "scope": g.scope, "area": g.area, "year": g.year, "kind": g.kind,
+            "scope": g.scope,
+            "area": g.area,
+            "year": g.year,
+            "kind": g.kind,
             "value_tco2_per_mwh": _text(g.value_tco2_per_mwh),
-            "confidence": g.confidence, "source": g.source,
+            "confidence": g.confidence,
+            "source": g.source,
         }
         for g in factor_set.grid_factors.all()
     ]
     gwp: dict[str, Any] = {}
     for row in factor_set.gwp_values.all():
-        body = gwp.setdefault(row.gwp_set, {"values": {}, "confidence": row.confidence, "source": row.source})
+        body = gwp.setdefault(
+            row.gwp_set, {"values": {}, "confidence": row.confidence, "source": row.source}
+        )
         body["values"][row.gas] = _text(row.value)
     blends: dict[str, Any] = {}
     for row in factor_set.blend_components.all():
-        body = blends.setdefault(row.blend, {"components": {}, "confidence": row.confidence, "source": row.source})
+        body = blends.setdefault(
+            row.blend, {"components": {}, "confidence": row.confidence, "source": row.source}
+        )
         body["components"][row.gas] = _text(row.mass_fraction)
     return {
         "schema": "zerocarbon.factor-set/1",

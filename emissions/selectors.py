@@ -26,19 +26,32 @@ def factory_for(actor: Actor, pk: int) -> Factory:
 
 
 def inventories_for(actor: Actor) -> QuerySet[Inventory]:
-    return scope(Inventory.objects.select_related("factory", "factor_set"), actor, via="factory__organisation")
+    return scope(
+        Inventory.objects.select_related("factory", "factor_set"),
+        actor,
+        via="factory__organisation",
+    )
 
 
 def inventory_for(actor: Actor, pk: int) -> Inventory:
     return get_scoped(
-        Inventory.objects.select_related("factory", "factor_set"), actor, via="factory__organisation", pk=pk
+        Inventory.objects.select_related("factory", "factor_set"),
+        actor,
+        via="factory__organisation",
+        pk=pk,
     )
 
 
 def default_factor_set() -> FactorSet:
-    found = FactorSet.objects.filter(version=DEFAULT_VERSION, status=FactorSet.Status.PUBLISHED).first()
+    found = FactorSet.objects.filter(
+        version=DEFAULT_VERSION, status=FactorSet.Status.PUBLISHED
+    ).first()
     if found is None:
-        found = FactorSet.objects.filter(status=FactorSet.Status.PUBLISHED).order_by("-published_at").first()
+        found = (
+            FactorSet.objects.filter(status=FactorSet.Status.PUBLISHED)
+            .order_by("-published_at")
+            .first()
+        )
     if found is None:
         raise NotFound("No published factor set: run the migrations (they publish CN-2025.1).")
     return found
@@ -89,19 +102,27 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
         "grid_factor_scope": inventory.grid_factor_scope,
     }
     for section in ("energy", "process_emissions", "refrigerants", "scope3"):
-        document[section] = [_entry(line, SECTION_KEYS[section]) for line in getattr(inventory, section).all()]
+        document[section] = [
+            _entry(line, SECTION_KEYS[section]) for line in getattr(inventory, section).all()
+        ]
     if inventory.production_output is not None:
         document["production"] = _entry(
-            {"output": inventory.production_output, "unit": inventory.production_unit}, SECTION_KEYS["production"]
+            {"output": inventory.production_output, "unit": inventory.production_unit},
+            SECTION_KEYS["production"],
         )
     if inventory.baseline_year is not None:
         document["baseline"] = _entry(
-            {"year": inventory.baseline_year, "emissions_tco2e": inventory.baseline_emissions_tco2e,
-             "output": inventory.baseline_output},
+            {
+                "year": inventory.baseline_year,
+                "emissions_tco2e": inventory.baseline_emissions_tco2e,
+                "output": inventory.baseline_output,
+            },
             SECTION_KEYS["baseline"],
         )
     for section in ("reduction_measures", "green_electricity", "credits"):
-        document[section] = [_entry(line, SECTION_KEYS[section]) for line in getattr(inventory, section).all()]
+        document[section] = [
+            _entry(line, SECTION_KEYS[section]) for line in getattr(inventory, section).all()
+        ]
     return {
         key: document[key]
         for key in TOP_LEVEL_KEYS

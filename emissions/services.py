@@ -48,22 +48,33 @@ def upsert_factory(organisation: Organisation, factory: Mapping[str, Any]) -> Fa
 
 
 @transaction.atomic
-def create_inventory(organisation: Organisation, document: Mapping[str, Any], factor_set: FactorSet) -> Inventory:
+def create_inventory(
+    organisation: Organisation, document: Mapping[str, Any], factor_set: FactorSet
+) -> Inventory:
     """Write the inventory part of a read (normalised) dossier: all of it or nothing."""
     factory = upsert_factory(organisation, document["factory"])
     if Inventory.objects.filter(factory=factory, year=document["year"]).exists():
         raise Conflict(
             f"{factory.name} already has an inventory for {document['year']}.",
-            [FieldError("/year", f"an inventory for {document['year']} exists already for this factory")],
+            [
+                FieldError(
+                    "/year", f"an inventory for {document['year']} exists already for this factory"
+                )
+            ],
         )
     production = document.get("production") or {}
     baseline = document.get("baseline") or {}
     inventory = Inventory.objects.create(
-        factory=factory, year=document["year"], boundary=document["boundary"],
-        gwp_set=document["gwp_set"], grid_factor_scope=document["grid_factor_scope"],
+        factory=factory,
+        year=document["year"],
+        boundary=document["boundary"],
+        gwp_set=document["gwp_set"],
+        grid_factor_scope=document["grid_factor_scope"],
         factor_set=factor_set,
-        production_output=production.get("output"), production_unit=production.get("unit", ""),
-        baseline_year=baseline.get("year"), baseline_emissions_tco2e=baseline.get("emissions_tco2e"),
+        production_output=production.get("output"),
+        production_unit=production.get("unit", ""),
+        baseline_year=baseline.get("year"),
+        baseline_emissions_tco2e=baseline.get("emissions_tco2e"),
         baseline_output=baseline.get("output"),
     )
     _create_lines(inventory, document)
@@ -102,7 +113,9 @@ def _create_lines(inventory: Inventory, document: Mapping[str, Any]) -> None:
 def _claim_serials(inventory: Inventory) -> Iterator[FieldError]:
     """One SerialClaim per ranged instrument. The database refuses an overlap with any claim
     anywhere (exclusion constraint / trigger); the message names no other tenant."""
-    owners = [("green_electricity", g, "green") for g in inventory.green_electricity.all()]
+    owners: list[tuple[str, GreenElectricityInstrument | CarbonCredit, str]] = [
+        ("green_electricity", g, "green") for g in inventory.green_electricity.all()
+    ]
     owners += [("credits", c, "credit") for c in inventory.credits.all()]
     for section, owner, field in owners:
         if not owner.serial_from:
@@ -112,14 +125,20 @@ def _claim_serials(inventory: Inventory) -> Iterator[FieldError]:
         try:
             with transaction.atomic():
                 SerialClaim.objects.create(
-                    instrument=owner.instrument, registry=owner.registry, prefix=serials.prefix,
-                    start_key=start_key, end_key=end_key, **{field: owner},
+                    instrument=owner.instrument,
+                    registry=owner.registry,
+                    prefix=serials.prefix,
+                    start_key=start_key,
+                    end_key=end_key,
+                    **{field: owner},
                 )
         except IntegrityError as error:
             if "serial_claim_no_overlap" not in str(error):
                 raise
             message = ALREADY_CLAIMED.format(
-                first=owner.serial_from, last=owner.serial_to,
-                instrument=owner.instrument, registry=owner.registry,
+                first=owner.serial_from,
+                last=owner.serial_to,
+                instrument=owner.instrument,
+                registry=owner.registry,
             )
             yield FieldError(f"/{section}/{owner.position}/serial_from", message)

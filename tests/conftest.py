@@ -104,20 +104,23 @@ def broker(settings: Any) -> Iterator[str]:
 
     redis.Redis.from_url(BROKER_URL).flushdb()
     previous = (app.conf.broker_url, app.conf.task_always_eager)
+    # The app reads Django settings with the CELERY namespace: overrides use those names.
     settings.CELERY_BROKER_URL = BROKER_URL
-    app.conf.update(broker_url=BROKER_URL, task_always_eager=False)
-    _reset_producer_pool(app)
+    app.conf.update(CELERY_BROKER_URL=BROKER_URL, CELERY_TASK_ALWAYS_EAGER=False)
+    assert app.conf.task_always_eager is False
+    _forget_producer_pool(app)
     yield BROKER_URL
-    app.conf.update(broker_url=previous[0], task_always_eager=previous[1])
-    _reset_producer_pool(app)
+    app.conf.update(CELERY_BROKER_URL=previous[0], CELERY_TASK_ALWAYS_EAGER=previous[1])
+    _forget_producer_pool(app)
 
 
-def _reset_producer_pool(app: Any) -> None:
-    # Celery builds its connection pool lazily from broker_url; drop it so the next send
-    # connects to the URL just configured.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+def _forget_producer_pool(app: Any) -> None:
+    """Celery builds its producer pool from broker_url at the first send, even an eager one
+    (which then uses the default URL): drop the pool so that the next send connects to the
+    broker configured now. Old connections are left to the garbage collector, not closed,
+    because kombu's shared pools may still hand them out."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def _database_url() -> str:
@@ -221,7 +224,7 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
         factor_set_from_dict(document)
         store_document(lambda name: _model("emissions", name), document, publish=True)
     if not Rubric.objects.exists():
-        from assessments.rubrics import load_rubric_document, read_rubric_file
+        from assessments.rubric_editions import load_rubric_document, read_rubric_file
         from assessments.scoring.rubric import DEFAULT_RUBRIC_PATH
 
         load_rubric_document(read_rubric_file(DEFAULT_RUBRIC_PATH))
@@ -229,7 +232,9 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 
 def _transactional(request: pytest.FixtureRequest) -> bool:
     marker = request.node.get_closest_marker("django_db")
-    return "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    return "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
 
 
 def _model(app: str, name: str) -> Any:
@@ -246,7 +251,8 @@ def example(name: str) -> dict[str, Any]:
     """A worked dossier of the spec (the repository's copy, so tests run without shared/)."""
     import json
 
-    return json.loads((DEMO_DATA / f"{name}.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((DEMO_DATA / f"{name}.json").read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture
@@ -260,4 +266,8 @@ def demo(orgs: dict[str, Organisation]) -> dict[str, Any]:
         a.inventory.factory.credit_code: a
         for a in Assessment.objects.select_related("inventory__factory")
     }
-    return {"orgs": orgs, "suzhou": by_code["91320594MA1EXAMPL2"], "wuxi": by_code["91320214MA1WXJM00Y"]}
+    return {
+        "orgs": orgs,
+        "suzhou": by_code["91320594MA1EXAMPL2"],
+        "wuxi": by_code["91320214MA1WXJM00Y"],
+    }

@@ -23,7 +23,10 @@ def error_body(
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        http_status = _STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST)
+        http_status = next(
+            (code for kind, code in _STATUS.items() if isinstance(exc, kind)),
+            status.HTTP_400_BAD_REQUEST,
+        )
         errors = [{"path": e.path, "message": e.message} for e in exc.errors]
         return Response(error_body(exc.code, exc.message, errors), status=http_status)
     if isinstance(exc, Http404):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 from celery import shared_task
@@ -10,5 +11,10 @@ from zerocarbon.health import database_status
 
 
 @shared_task(name="zerocarbon.ping")
-def ping(token: str) -> dict[str, str]:
-    return {"token": token, "worker": socket.gethostname(), "database": database_status()}
+def ping(token: str) -> dict[str, str | int]:
+    return {
+        "token": token,
+        "worker": socket.gethostname(),
+        "pid": os.getpid(),
+        "database": database_status(),
+    }

@@ -8,9 +8,21 @@ from assessments.models import Assessment, Evaluation
 class EvaluationSummarySerializer(serializers.ModelSerializer[Evaluation]):
     class Meta:
         model = Evaluation
-        fields = ["id", "created_at", "as_of", "rubric_code", "rubric_edition", "factor_set_version",
-                  "gwp_set", "code_version", "total_score", "star_level", "zero_carbon",
-                  "input_sha256", "sha256"]
+        fields = [
+            "id",
+            "created_at",
+            "as_of",
+            "rubric_code",
+            "rubric_edition",
+            "factor_set_version",
+            "gwp_set",
+            "code_version",
+            "total_score",
+            "star_level",
+            "zero_carbon",
+            "input_sha256",
+            "sha256",
+        ]
         read_only_fields = fields
 
 
@@ -29,8 +41,22 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
     class Meta:
         model = Assessment
-        fields = ["id", "factory", "factory_id", "inventory", "year", "boundary", "rubric", "status",
-                  "declared_gates", "as_of", "submitted_at", "evaluation_error", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "factory",
+            "factory_id",
+            "inventory",
+            "year",
+            "boundary",
+            "rubric",
+            "status",
+            "declared_gates",
+            "as_of",
+            "submitted_at",
+            "evaluation_error",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_rubric(self, assessment: Assessment) -> dict[str, str]:
@@ -42,8 +68,14 @@ class SubmitSerializer(serializers.Serializer[None]):
 
 
 class WhatIfSerializer(serializers.Serializer[None]):
-    extra_green_mwh = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0, required=False)
-    extra_credits_tco2e = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0, required=False)
-    extra_removals_tco2e = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0, required=False)
+    extra_green_mwh = serializers.DecimalField(
+        max_digits=20, decimal_places=6, min_value=0, required=False
+    )
+    extra_credits_tco2e = serializers.DecimalField(
+        max_digits=20, decimal_places=6, min_value=0, required=False
+    )
+    extra_removals_tco2e = serializers.DecimalField(
+        max_digits=20, decimal_places=6, min_value=0, required=False
+    )
     answers = serializers.DictField(required=False)
     as_of = serializers.DateField(required=False)

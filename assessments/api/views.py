@@ -52,7 +52,9 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     def submit(self, request: Request, pk: str) -> Response:
         params = SubmitSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        assessment = services.submit_assessment(request.user, self.get_object(), as_of=params.validated_data.get("as_of"))
+        assessment = services.submit_assessment(
+            request.user, self.get_object(), as_of=params.validated_data.get("as_of")
+        )
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["post"])
@@ -99,7 +101,9 @@ def _as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed("as_of must be a date YYYY-MM-DD.", [FieldError("as_of", f"{text!r} is not a date")]) from None
+        raise ValidationFailed(
+            "as_of must be a date YYYY-MM-DD.", [FieldError("as_of", f"{text!r} is not a date")]
+        ) from None
 
 
 class DossierImportView(APIView):
@@ -107,7 +111,10 @@ class DossierImportView(APIView):
 
     def post(self, request: Request) -> Response:
         organisation = get_scoped(
-            Organisation.objects.all(), request.user, via="pk", slug=request.query_params.get("organisation", "")
+            Organisation.objects.all(),
+            request.user,
+            via="pk",
+            slug=request.query_params.get("organisation", ""),
         )
         require_write(request.user, organisation)
         as_of = _as_of(request.query_params.get("as_of"))

@@ -6,98 +6,205 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('emissions', '0003_seed_factor_set_cn_2025_1'),
+        ("emissions", "0003_seed_factor_set_cn_2025_1"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Rubric',
+            name="Rubric",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('edition', models.CharField(max_length=32)),
-                ('name', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='published', max_length=16)),
-                ('document', models.JSONField(help_text='the rubric file as loaded (validated by its schema)')),
-                ('document_sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64)),
+                ("edition", models.CharField(max_length=32)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="published",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "document",
+                    models.JSONField(
+                        help_text="the rubric file as loaded (validated by its schema)"
+                    ),
+                ),
+                ("document_sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['code', '-edition'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'edition'), name='rubric_code_edition_unique')],
+                "ordering": ["code", "-edition"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "edition"), name="rubric_code_edition_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft 草稿'), ('submitted', 'Submitted 已提交'), ('evaluated', 'Evaluated 已评价'), ('failed', 'Evaluation failed 评价失败')], default='draft', max_length=16)),
-                ('declared_gates', models.JSONField(default=dict)),
-                ('as_of', models.DateField(blank=True, help_text='evaluation date; default: submission day', null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('evaluation_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='emissions.inventory')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='assessments.rubric')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft 草稿"),
+                            ("submitted", "Submitted 已提交"),
+                            ("evaluated", "Evaluated 已评价"),
+                            ("failed", "Evaluation failed 评价失败"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("declared_gates", models.JSONField(default=dict)),
+                (
+                    "as_of",
+                    models.DateField(
+                        blank=True, help_text="evaluation date; default: submission day", null=True
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("evaluation_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="emissions.inventory",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rubric",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="assessments.rubric",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=64)),
-                ('value', models.JSONField()),
-                ('note', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('evidence', models.ManyToManyField(blank=True, related_name='answers', to='emissions.evidencedocument')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='assessments.assessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_id", models.CharField(max_length=64)),
+                ("value", models.JSONField()),
+                ("note", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "evidence",
+                    models.ManyToManyField(
+                        blank=True, related_name="answers", to="emissions.evidencedocument"
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="assessments.assessment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'item_id'), name='answer_unique_per_item')],
+                "ordering": ["assessment", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("assessment", "item_id"), name="answer_unique_per_item"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('as_of', models.DateField()),
-                ('rubric_code', models.CharField(max_length=64)),
-                ('rubric_edition', models.CharField(max_length=32)),
-                ('factor_set_version', models.CharField(max_length=32)),
-                ('gwp_set', models.CharField(max_length=4)),
-                ('code_version', models.CharField(max_length=40)),
-                ('inputs', models.JSONField()),
-                ('result', models.JSONField()),
-                ('input_sha256', models.CharField(max_length=64)),
-                ('sha256', models.CharField(max_length=64)),
-                ('total_score', models.DecimalField(decimal_places=2, max_digits=6)),
-                ('star_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('zero_carbon', models.BooleanField()),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='assessments.assessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("as_of", models.DateField()),
+                ("rubric_code", models.CharField(max_length=64)),
+                ("rubric_edition", models.CharField(max_length=32)),
+                ("factor_set_version", models.CharField(max_length=32)),
+                ("gwp_set", models.CharField(max_length=4)),
+                ("code_version", models.CharField(max_length=40)),
+                ("inputs", models.JSONField()),
+                ("result", models.JSONField()),
+                ("input_sha256", models.CharField(max_length=64)),
+                ("sha256", models.CharField(max_length=64)),
+                ("total_score", models.DecimalField(decimal_places=2, max_digits=6)),
+                ("star_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("zero_carbon", models.BooleanField()),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluations",
+                        to="assessments.assessment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'input_sha256'), name='evaluation_inputs_unique')],
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("assessment", "input_sha256"), name="evaluation_inputs_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('inventory', 'rubric'), name='assessment_inventory_rubric_unique'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                fields=("inventory", "rubric"), name="assessment_inventory_rubric_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'evaluated', 'failed'])), name='assessment_status_valid'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted", "evaluated", "failed"])),
+                name="assessment_status_valid",
+            ),
         ),
     ]

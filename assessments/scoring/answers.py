@@ -27,6 +27,7 @@ from assessments.scoring.rubric import (
     LevelItem,
     Rubric,
 )
+from assessments.scoring.rubric_checks import pointer_segment
 
 NA_ANSWER: Final = "na"
 _DECIMAL_STRING = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -88,7 +89,7 @@ def parse_answers(rubric: Rubric, raw: object) -> Answers:
     items: dict[str, AnswerValue] = {}
     flags: dict[str, bool] = {}
     for key, value in raw.items():
-        path = f"/answers/{_escape(str(key))}"
+        path = f"/answers/{pointer_segment(str(key))}"
         if rubric.flag(key) is not None:
             _store(flags, key, _parse_bool(value, path, errors))
         else:
@@ -109,7 +110,7 @@ def parse_gates(rubric: Rubric, raw: object) -> Mapping[str, bool]:
         raise AnswerErrors([("/gates", f"expected {expected}, got {_describe(raw)}")])
     errors: ErrorList = []
     for key, value in raw.items():
-        path = f"/gates/{_escape(str(key))}"
+        path = f"/gates/{pointer_segment(str(key))}"
         gate = next((gate for gate in rubric.gates if gate.id == key), None)
         if gate is None:
             errors.append((path, f"unknown gate; the declared gates are {', '.join(declared)}"))
@@ -202,11 +203,13 @@ def _parse_footprint(value: object, path: str, errors: ErrorList) -> Footprint |
     unknown = [str(key) for key in value if key not in _FOOTPRINT_KEYS]
     for key in unknown:
         errors.append(
-            (f"{path}/{_escape(key)}", "unknown key; expected share, third_party_verified")
+            (f"{path}/{pointer_segment(key)}", "unknown key; expected share, third_party_verified")
         )
-    if "share" not in value:
+    share = None
+    if "share" in value:
+        share = _parse_ratio(value["share"], f"{path}/share", errors)
+    else:
         errors.append((f"{path}/share", "required: share of main products with a footprint, 0..1"))
-    share = _parse_ratio(value["share"], f"{path}/share", errors) if "share" in value else None
     verified_path = f"{path}/third_party_verified"
     verified = _parse_bool(value.get("third_party_verified", False), verified_path, errors)
     if unknown or share is None or verified is None:
@@ -248,8 +251,3 @@ def _describe(value: object) -> str:
     if isinstance(value, Decimal):
         return str(value)
     return json.dumps(value, ensure_ascii=False, default=repr)
-
-
-def _escape(key: str) -> str:
-    """RFC 6901: a key holding "/" or "~" stays one JSON-pointer segment."""
-    return key.replace("~", "~0").replace("/", "~1")

@@ -21,6 +21,11 @@ QUANTITY_PLACES = 3  # tCO2e and MWh
 _WIDE = Context(prec=50)
 
 
+def from_json_number(value: int | float | Decimal) -> Decimal:
+    """YAML and JSON read 0.30 as a float; its shortest repr gives back the decimal written."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
 def exact(value: Decimal | int) -> Fraction:
     """The exact rational value of a finite `Decimal` or an `int`."""
     return Fraction(value)

@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from assessments.scoring.numbers import (
     POINTS_PLACES,
     QUANTITY_PLACES,
     RATIO_PLACES,
+    exact,
     plain,
     round_half_up,
+    to_decimal,
 )
 from assessments.scoring.results import Unmet
 from assessments.scoring.rubric import Requirement
@@ -56,24 +59,37 @@ class Standing:
         """What reaching `required` takes, in `UNITS[metric]`; None if the metric is undefined."""
         if self.value(metric) is None:
             return None
-        return _SHORTFALLS[metric](self, required)
+        return to_decimal(_SHORTFALLS[metric](self, exact(required)))
 
 
-_SHORTFALLS: Mapping[str, Callable[[Standing, Decimal], Decimal]] = {
-    TOTAL_SCORE: lambda s, required: required - s.total_score,
-    # required share x EC - RE_MWH
-    "renewable_electricity_share": lambda s, required: (
-        required * s.metrics.electricity_consumption_mwh - s.metrics.renewable_electricity_mwh
-    ),
-    # required x E - N; for NR >= 1 this is E - N
-    "neutralisation_ratio": lambda s, required: (
-        required * s.emissions_tco2e - s.metrics.neutralisation_tco2e
-    ),
-    # required x (E - GPO) - RC; for RR >= 1 this is (E - GPO) - RC
-    "removal_ratio": lambda s, required: (
-        required * (s.emissions_tco2e - s.metrics.green_power_offset_tco2e)
-        - s.metrics.removal_tco2e
-    ),
+def _missing_score(s: Standing, required: Fraction) -> Fraction:
+    return required - exact(s.total_score)
+
+
+def _missing_renewable_mwh(s: Standing, required: Fraction) -> Fraction:
+    """required share x EC - RE_MWH."""
+    m = s.metrics
+    return required * exact(m.electricity_consumption_mwh) - exact(m.renewable_electricity_mwh)
+
+
+def _missing_credits_tco2e(s: Standing, required: Fraction) -> Fraction:
+    """required x E - N; for NR >= 1, E - N."""
+    return required * exact(s.emissions_tco2e) - exact(s.metrics.neutralisation_tco2e)
+
+
+def _missing_removals_tco2e(s: Standing, required: Fraction) -> Fraction:
+    """required x (E - GPO) - RC; for RR >= 1, (E - GPO) - RC."""
+    m = s.metrics
+    residual = exact(s.emissions_tco2e) - exact(m.green_power_offset_tco2e)
+    return required * residual - exact(m.removal_tco2e)
+
+
+# Exact (Fraction) so that a shortfall does not depend on the caller's decimal context.
+_SHORTFALLS: Mapping[str, Callable[[Standing, Fraction], Fraction]] = {
+    TOTAL_SCORE: _missing_score,
+    "renewable_electricity_share": _missing_renewable_mwh,
+    "neutralisation_ratio": _missing_credits_tco2e,
+    "removal_ratio": _missing_removals_tco2e,
 }
 
 

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Literal
 
 import yaml
 
+from assessments.scoring.numbers import from_json_number
 from assessments.scoring.rubric_checks import RUBRICS_DIR, rubric_problems
 
 DEFAULT_RUBRIC_PATH = RUBRICS_DIR / "t-ceca-g-0171-2022.yaml"
@@ -244,11 +245,6 @@ def load_default_rubric() -> Rubric:
 # --- build -------------------------------------------------------------------------------------
 
 
-def _dec(value: int | float | Decimal) -> Decimal:
-    """YAML reads 0.30 as a float; its shortest repr gives back the decimal the author wrote."""
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
 def _text(data: Mapping[str, Any]) -> Text:
     return Text(zh=data["zh"], en=data["en"])
 
@@ -260,7 +256,7 @@ def _build_rubric(data: Mapping[str, Any]) -> Rubric:
         edition=data["edition"],
         status=data["status"],
         name=_text(data["name"]),
-        total_points=_dec(data.get("total_points", DEFAULT_TOTAL_POINTS)),
+        total_points=from_json_number(data.get("total_points", DEFAULT_TOTAL_POINTS)),
         indicators=tuple(_indicator(entry) for entry in data["indicators"]),
         items=tuple(_item(entry) for entry in data["items"]),
         flags=tuple(
@@ -278,7 +274,7 @@ def _indicator(data: Mapping[str, Any]) -> Indicator:
     return Indicator(
         id=data["id"],
         name=_text(data["name"]),
-        max_points=_dec(data["max_points"]),
+        max_points=from_json_number(data["max_points"]),
         provenance=data["provenance"],
     )
 
@@ -288,7 +284,7 @@ def _common(data: Mapping[str, Any]) -> dict[str, Any]:
         "id": data["id"],
         "indicator": data["indicator"],
         "name": _text(data["name"]),
-        "points": _dec(data["points"]),
+        "points": from_json_number(data["points"]),
         "provenance": data["provenance"],
         "rule": _text(data["rule"]),
         "na_allowed": data.get("na_allowed", False),
@@ -298,26 +294,28 @@ def _common(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _option(data: Mapping[str, Any]) -> EnumOption:
     return EnumOption(
-        value=data["value"], fraction=_dec(data["fraction"]), name=_text(data["name"])
+        value=data["value"], fraction=from_json_number(data["fraction"]), name=_text(data["name"])
     )
 
 
 _ITEM_BUILDERS: Mapping[str, Callable[[Mapping[str, Any], dict[str, Any]], AnyItem]] = {
     "bool": lambda data, common: BoolItem(**common),
     "level": lambda data, common: LevelItem(**common, levels=data["levels"]),
-    "ratio": lambda data, common: RatioItem(**common, lo=_dec(data["lo"]), hi=_dec(data["hi"])),
+    "ratio": lambda data, common: RatioItem(
+        **common, lo=from_json_number(data["lo"]), hi=from_json_number(data["hi"])
+    ),
     "enum": lambda data, common: EnumItem(
         **common, options=tuple(_option(entry) for entry in data["options"])
     ),
     "computed": lambda data, common: ComputedItem(
         **common,
         metric=data["metric"],
-        lo=_dec(data["lo"]),
-        hi=_dec(data["hi"]),
+        lo=from_json_number(data["lo"]),
+        hi=from_json_number(data["hi"]),
         none_note=_text(data["none_note"]) if "none_note" in data else None,
     ),
     "footprint": lambda data, common: FootprintItem(
-        **common, unverified_fraction=_dec(data["unverified_fraction"])
+        **common, unverified_fraction=from_json_number(data["unverified_fraction"])
     ),
 }
 
@@ -347,7 +345,7 @@ def _gate(data: Mapping[str, Any]) -> AnyGate:
     return MetricGate(
         **common,
         metric=data["metric"],
-        minimum=_dec(data["minimum"]),
+        minimum=from_json_number(data["minimum"]),
         failed=_text(messages["failed"]),
     )
 
@@ -358,7 +356,7 @@ def _level(data: Mapping[str, Any]) -> Level:
         requirements=tuple(
             Requirement(
                 metric=entry["metric"],
-                minimum=_dec(entry["minimum"]),
+                minimum=from_json_number(entry["minimum"]),
                 provenance=entry["provenance"],
             )
             for entry in data["requirements"]

@@ -21,6 +21,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from assessments.scoring.numbers import from_json_number
 from emissions.accounting.results import Metrics
 
 Problem = tuple[str, str]
@@ -65,10 +66,11 @@ def _schema_problems(data: Mapping[str, Any]) -> list[Problem]:
 
 
 def _pointer(error: ValidationError) -> str:
-    return "".join(f"/{_escape(part)}" for part in error.absolute_path)
+    return "".join(f"/{pointer_segment(part)}" for part in error.absolute_path)
 
 
-def _escape(part: object) -> str:
+def pointer_segment(part: object) -> str:
+    """RFC 6901: a key holding "/" or "~" stays one JSON-pointer segment."""
     return str(part).replace("~", "~0").replace("/", "~1")
 
 
@@ -92,10 +94,6 @@ def semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
         _something_answerable,
     )
     return [problem for check in checks for problem in check(data)]
-
-
-def _dec(value: int | float | Decimal) -> Decimal:
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 def _duplicates(entries: Sequence[Mapping[str, Any]], path: str, key: str) -> Iterator[Problem]:
@@ -139,20 +137,22 @@ def _points_add_up(data: Mapping[str, Any]) -> Iterator[Problem]:
     for index, indicator in enumerate(data["indicators"]):
         earned = sum(
             (
-                _dec(item["points"])
+                from_json_number(item["points"])
                 for item in data["items"]
                 if item["indicator"] == indicator["id"]
             ),
             Decimal(0),
         )
-        if earned != _dec(indicator["max_points"]):
+        if earned != from_json_number(indicator["max_points"]):
             yield (
                 f"/indicators/{index}/max_points",
                 f"the items of {indicator['id']} add up to {earned} points, "
-                f"not {_dec(indicator['max_points'])}",
+                f"not {from_json_number(indicator['max_points'])}",
             )
-    total = sum((_dec(indicator["max_points"]) for indicator in data["indicators"]), Decimal(0))
-    declared = _dec(data.get("total_points", _DEFAULT_TOTAL))
+    total = sum(
+        (from_json_number(indicator["max_points"]) for indicator in data["indicators"]), Decimal(0)
+    )
+    declared = from_json_number(data.get("total_points", _DEFAULT_TOTAL))
     if total != declared:
         path = "/total_points" if "total_points" in data else "/indicators"
         yield path, f"the indicator maxima add up to {total} points, not {declared}"
@@ -164,12 +164,12 @@ def _item_parameters(data: Mapping[str, Any]) -> Iterator[Problem]:
         if item["kind"] == "computed" and item["metric"] not in METRIC_NAMES:
             known = ", ".join(sorted(METRIC_NAMES))
             yield f"{path}/metric", f"unknown metric {item['metric']!r} (known: {known})"
-        if "lo" in item and _dec(item["hi"]) <= _dec(item["lo"]):
+        if "lo" in item and from_json_number(item["hi"]) <= from_json_number(item["lo"]):
             yield f"{path}/hi", f"hi ({item['hi']}) must be greater than lo ({item['lo']})"
 
 
 def _levels_ascend(data: Mapping[str, Any]) -> Iterator[Problem]:
-    total = _dec(data.get("total_points", _DEFAULT_TOTAL))
+    total = from_json_number(data.get("total_points", _DEFAULT_TOTAL))
     for boundary, table in data["levels"].items():
         for index, level in enumerate(table):
             path = f"/levels/{boundary}/{index}"
@@ -181,7 +181,7 @@ def _levels_ascend(data: Mapping[str, Any]) -> Iterator[Problem]:
 def _level_requirements(level: Mapping[str, Any], path: str, total: Decimal) -> Iterator[Problem]:
     yield from _duplicates(level["requirements"], f"{path}/requirements", "metric")
     for index, requirement in enumerate(level["requirements"]):
-        minimum = _dec(requirement["minimum"])
+        minimum = from_json_number(requirement["minimum"])
         if requirement["metric"] == "total_score" and minimum > total:
             yield (
                 f"{path}/requirements/{index}/minimum",
@@ -194,11 +194,11 @@ def _not_below(lower: Mapping[str, Any], level: Mapping[str, Any], path: str) ->
     if level["level"] <= lower["level"]:
         yield f"{path}/level", f"level {level['level']} must be above the previous {lower['level']}"
     current = {
-        entry["metric"]: (i, _dec(entry["minimum"]))
+        entry["metric"]: (i, from_json_number(entry["minimum"]))
         for i, entry in enumerate(level["requirements"])
     }
     for entry in lower["requirements"]:
-        metric, minimum = entry["metric"], _dec(entry["minimum"])
+        metric, minimum = entry["metric"], from_json_number(entry["minimum"])
         if metric not in current:
             yield (
                 f"{path}/requirements",

@@ -2,381 +2,931 @@
 
 import django.core.validators
 import django.db.models.deletion
-import emissions.models.factories
-import emissions.models.inventory
 from django.conf import settings
 from django.db import migrations, models
 
+import emissions.models.factories
+import emissions.models.inventory
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FactorSet',
+            name="FactorSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=32, unique=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft 草稿'), ('published', 'Published 已发布')], default='draft', max_length=16)),
-                ('source_notes', models.TextField()),
-                ('heat_factor_tco2_per_gj', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('heat_factor_confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('likely', 'likely'), ('derived', 'derived')], max_length=16)),
-                ('heat_factor_source', models.CharField(max_length=400)),
-                ('gas_alias_source', models.CharField(blank=True, max_length=400)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=32, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft 草稿"), ("published", "Published 已发布")],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("source_notes", models.TextField()),
+                ("heat_factor_tco2_per_gj", models.DecimalField(decimal_places=8, max_digits=18)),
+                (
+                    "heat_factor_confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("likely", "likely"),
+                            ("derived", "derived"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("heat_factor_source", models.CharField(max_length=400)),
+                ("gas_alias_source", models.CharField(blank=True, max_length=400)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-published_at', 'version'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published'])), name='factor_set_status_valid'), models.CheckConstraint(condition=models.Q(('status', 'draft'), ('published_at__isnull', False), _connector='OR'), name='factor_set_published_has_date')],
+                "ordering": ["-published_at", "version"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["draft", "published"])),
+                        name="factor_set_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "draft"), ("published_at__isnull", False), _connector="OR"
+                        ),
+                        name="factor_set_published_has_date",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Factory',
+            name="Factory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称 legal name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('credit_code', models.CharField(max_length=18, validators=[emissions.models.factories.validate_credit_code], verbose_name='统一社会信用代码')),
-                ('province', models.CharField(max_length=16, verbose_name='省份 province')),
-                ('grid_region', models.CharField(choices=[('north', 'north'), ('northeast', 'northeast'), ('east', 'east'), ('central', 'central'), ('northwest', 'northwest'), ('south', 'south'), ('southwest', 'southwest')], editable=False, max_length=16, verbose_name='电网区域 grid region')),
-                ('industry', models.CharField(blank=True, max_length=16, verbose_name='行业代码 industry code')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='地址 address')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='factories', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称 legal name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(
+                        max_length=18,
+                        validators=[emissions.models.factories.validate_credit_code],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                ("province", models.CharField(max_length=16, verbose_name="省份 province")),
+                (
+                    "grid_region",
+                    models.CharField(
+                        choices=[
+                            ("north", "north"),
+                            ("northeast", "northeast"),
+                            ("east", "east"),
+                            ("central", "central"),
+                            ("northwest", "northwest"),
+                            ("south", "south"),
+                            ("southwest", "southwest"),
+                        ],
+                        editable=False,
+                        max_length=16,
+                        verbose_name="电网区域 grid region",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.CharField(
+                        blank=True, max_length=16, verbose_name="行业代码 industry code"
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=300, verbose_name="地址 address"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="factories",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'factories',
-                'ordering': ['name'],
+                "verbose_name_plural": "factories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Inventory',
+            name="Inventory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('boundary', models.CharField(choices=[('I', 'Type I (categories 1–2)'), ('II', 'Type II (categories 1–4)')], max_length=2)),
-                ('gwp_set', models.CharField(choices=[('AR4', 'AR4'), ('AR5', 'AR5'), ('AR6', 'AR6')], default='AR6', max_length=4)),
-                ('grid_factor_scope', models.CharField(choices=[('national', 'National 全国'), ('regional', 'Regional 区域'), ('provincial', 'Provincial 省级')], default='national', max_length=16)),
-                ('status', models.CharField(choices=[('draft', 'Draft 草稿'), ('locked', 'Locked 已锁定')], default='draft', max_length=16)),
-                ('production_output', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, validators=[django.core.validators.MinValueValidator(0)])),
-                ('production_unit', models.CharField(blank=True, max_length=32)),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('baseline_emissions_tco2e', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
-                ('baseline_output', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('factor_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inventories', to='emissions.factorset')),
-                ('factory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inventories', to='emissions.factory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "boundary",
+                    models.CharField(
+                        choices=[
+                            ("I", "Type I (categories 1–2)"),
+                            ("II", "Type II (categories 1–4)"),
+                        ],
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "gwp_set",
+                    models.CharField(
+                        choices=[("AR4", "AR4"), ("AR5", "AR5"), ("AR6", "AR6")],
+                        default="AR6",
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "grid_factor_scope",
+                    models.CharField(
+                        choices=[
+                            ("national", "National 全国"),
+                            ("regional", "Regional 区域"),
+                            ("provincial", "Provincial 省级"),
+                        ],
+                        default="national",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft 草稿"), ("locked", "Locked 已锁定")],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "production_output",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=24,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("production_unit", models.CharField(blank=True, max_length=32)),
+                ("baseline_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "baseline_emissions_tco2e",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True),
+                ),
+                (
+                    "baseline_output",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "factor_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inventories",
+                        to="emissions.factorset",
+                    ),
+                ),
+                (
+                    "factory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inventories",
+                        to="emissions.factory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'inventories',
-                'ordering': ['factory__name', '-year'],
+                "verbose_name_plural": "inventories",
+                "ordering": ["factory__name", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='GreenElectricityInstrument',
+            name="GreenElectricityInstrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('instrument', models.CharField(choices=[('GEC', 'GEC'), ('GREEN_POWER', 'GREEN_POWER'), ('I-REC', 'I-REC')], max_length=16)),
-                ('registry', models.CharField(max_length=200)),
-                ('serial_from', models.CharField(blank=True, max_length=80)),
-                ('serial_to', models.CharField(blank=True, max_length=80)),
-                ('contract_ref', models.CharField(blank=True, max_length=120)),
-                ('quantity_mwh', models.DecimalField(decimal_places=6, max_digits=24)),
-                ('vintage', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('evidence_ref', models.CharField(blank=True, max_length=200)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='green_electricity', to='emissions.inventory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "instrument",
+                    models.CharField(
+                        choices=[
+                            ("GEC", "GEC"),
+                            ("GREEN_POWER", "GREEN_POWER"),
+                            ("I-REC", "I-REC"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("registry", models.CharField(max_length=200)),
+                ("serial_from", models.CharField(blank=True, max_length=80)),
+                ("serial_to", models.CharField(blank=True, max_length=80)),
+                ("contract_ref", models.CharField(blank=True, max_length=120)),
+                ("quantity_mwh", models.DecimalField(decimal_places=6, max_digits=24)),
+                ("vintage", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("evidence_ref", models.CharField(blank=True, max_length=200)),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="green_electricity",
+                        to="emissions.inventory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inventory', 'position'],
-                'abstract': False,
+                "ordering": ["inventory", "position"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EvidenceDocument',
+            name="EvidenceDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('reference', models.CharField(help_text='the evidence_ref claims point to', max_length=200)),
-                ('file', models.FileField(upload_to=emissions.models.inventory.evidence_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'png', 'jpg', 'jpeg', 'xlsx', 'xls', 'csv', 'docx', 'doc', 'zip'])])),
-                ('size_bytes', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='emissions.inventory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                (
+                    "reference",
+                    models.CharField(help_text="the evidence_ref claims point to", max_length=200),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=emissions.models.inventory.evidence_path,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                [
+                                    "pdf",
+                                    "png",
+                                    "jpg",
+                                    "jpeg",
+                                    "xlsx",
+                                    "xls",
+                                    "csv",
+                                    "docx",
+                                    "doc",
+                                    "zip",
+                                ]
+                            )
+                        ],
+                    ),
+                ),
+                ("size_bytes", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="emissions.inventory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inventory', 'reference'],
+                "ordering": ["inventory", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='EnergyRecord',
+            name="EnergyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('carrier', models.CharField(max_length=40)),
-                ('quantity', models.DecimalField(decimal_places=6, max_digits=24, validators=[django.core.validators.MinValueValidator(0)])),
-                ('unit', models.CharField(max_length=16)),
-                ('monthly', models.JSONField(blank=True, null=True)),
-                ('enthalpy_kj_per_kg', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='energy', to='emissions.inventory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("carrier", models.CharField(max_length=40)),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("unit", models.CharField(max_length=16)),
+                ("monthly", models.JSONField(blank=True, null=True)),
+                (
+                    "enthalpy_kj_per_kg",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="energy",
+                        to="emissions.inventory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inventory', 'position'],
-                'abstract': False,
+                "ordering": ["inventory", "position"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CarbonCredit',
+            name="CarbonCredit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('instrument', models.CharField(choices=[('CCER', 'CCER'), ('CER', 'CER'), ('VCU', 'VCU'), ('GS-VER', 'GS-VER'), ('CN-FOREST', 'CN-FOREST')], max_length=16)),
-                ('registry', models.CharField(max_length=200)),
-                ('serial_from', models.CharField(max_length=80)),
-                ('serial_to', models.CharField(max_length=80)),
-                ('quantity_tco2e', models.DecimalField(decimal_places=6, max_digits=24)),
-                ('vintage', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('avoidance', 'Avoidance 减排'), ('removal', 'Removal 清除')], max_length=16)),
-                ('retired_on', models.DateField(blank=True, null=True)),
-                ('beneficiary', models.CharField(blank=True, max_length=200)),
-                ('evidence_ref', models.CharField(blank=True, max_length=200)),
-                ('project', models.CharField(blank=True, max_length=200)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credits', to='emissions.inventory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "instrument",
+                    models.CharField(
+                        choices=[
+                            ("CCER", "CCER"),
+                            ("CER", "CER"),
+                            ("VCU", "VCU"),
+                            ("GS-VER", "GS-VER"),
+                            ("CN-FOREST", "CN-FOREST"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("registry", models.CharField(max_length=200)),
+                ("serial_from", models.CharField(max_length=80)),
+                ("serial_to", models.CharField(max_length=80)),
+                ("quantity_tco2e", models.DecimalField(decimal_places=6, max_digits=24)),
+                ("vintage", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("avoidance", "Avoidance 减排"), ("removal", "Removal 清除")],
+                        max_length=16,
+                    ),
+                ),
+                ("retired_on", models.DateField(blank=True, null=True)),
+                ("beneficiary", models.CharField(blank=True, max_length=200)),
+                ("evidence_ref", models.CharField(blank=True, max_length=200)),
+                ("project", models.CharField(blank=True, max_length=200)),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credits",
+                        to="emissions.inventory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inventory', 'position'],
-                'abstract': False,
+                "ordering": ["inventory", "position"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProcessEmission',
+            name="ProcessEmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('source', models.CharField(max_length=200)),
-                ('gas', models.CharField(max_length=16)),
-                ('quantity', models.DecimalField(decimal_places=6, max_digits=24, validators=[django.core.validators.MinValueValidator(0)])),
-                ('unit', models.CharField(max_length=8)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='process_emissions', to='emissions.inventory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("source", models.CharField(max_length=200)),
+                ("gas", models.CharField(max_length=16)),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("unit", models.CharField(max_length=8)),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="process_emissions",
+                        to="emissions.inventory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inventory', 'position'],
-                'abstract': False,
+                "ordering": ["inventory", "position"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ReductionMeasure',
+            name="ReductionMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=200)),
-                ('implemented_in', models.PositiveSmallIntegerField()),
-                ('reduction_tco2e', models.DecimalField(decimal_places=6, max_digits=24, validators=[django.core.validators.MinValueValidator(0)])),
-                ('verified', models.BooleanField(default=False)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reduction_measures', to='emissions.inventory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=200)),
+                ("implemented_in", models.PositiveSmallIntegerField()),
+                (
+                    "reduction_tco2e",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("verified", models.BooleanField(default=False)),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reduction_measures",
+                        to="emissions.inventory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inventory', 'position'],
-                'abstract': False,
+                "ordering": ["inventory", "position"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RefrigerantRecord',
+            name="RefrigerantRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('gas', models.CharField(max_length=16)),
-                ('quantity', models.DecimalField(decimal_places=6, max_digits=24, validators=[django.core.validators.MinValueValidator(0)])),
-                ('unit', models.CharField(max_length=8)),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='refrigerants', to='emissions.inventory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("gas", models.CharField(max_length=16)),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=24,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                ("unit", models.CharField(max_length=8)),
+                ("source", models.CharField(blank=True, max_length=200)),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="refrigerants",
+                        to="emissions.inventory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inventory', 'position'],
-                'abstract': False,
+                "ordering": ["inventory", "position"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Scope3Entry',
+            name="Scope3Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('category', models.PositiveSmallIntegerField(choices=[(3, '3 transport'), (4, '4 products used')])),
-                ('source', models.CharField(max_length=200)),
-                ('tco2e', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
-                ('quantity', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
-                ('unit', models.CharField(blank=True, max_length=16)),
-                ('factor_tco2e_per_unit', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True)),
-                ('factor_source', models.CharField(blank=True, max_length=200)),
-                ('method', models.CharField(blank=True, max_length=200)),
-                ('inventory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scope3', to='emissions.inventory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "category",
+                    models.PositiveSmallIntegerField(
+                        choices=[(3, "3 transport"), (4, "4 products used")]
+                    ),
+                ),
+                ("source", models.CharField(max_length=200)),
+                (
+                    "tco2e",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True),
+                ),
+                ("unit", models.CharField(blank=True, max_length=16)),
+                (
+                    "factor_tco2e_per_unit",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True),
+                ),
+                ("factor_source", models.CharField(blank=True, max_length=200)),
+                ("method", models.CharField(blank=True, max_length=200)),
+                (
+                    "inventory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scope3",
+                        to="emissions.inventory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['inventory', 'position'],
-                'abstract': False,
+                "ordering": ["inventory", "position"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SerialClaim',
+            name="SerialClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument', models.CharField(max_length=16)),
-                ('registry', models.CharField(max_length=200)),
-                ('prefix', models.CharField(max_length=80)),
-                ('start_key', models.CharField(max_length=40)),
-                ('end_key', models.CharField(max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('credit', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='claim', to='emissions.carboncredit')),
-                ('green', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='claim', to='emissions.greenelectricityinstrument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("instrument", models.CharField(max_length=16)),
+                ("registry", models.CharField(max_length=200)),
+                ("prefix", models.CharField(max_length=80)),
+                ("start_key", models.CharField(max_length=40)),
+                ("end_key", models.CharField(max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "credit",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claim",
+                        to="emissions.carboncredit",
+                    ),
+                ),
+                (
+                    "green",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claim",
+                        to="emissions.greenelectricityinstrument",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='FactorSetBlendComponent',
+            name="FactorSetBlendComponent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('blend', models.CharField(max_length=16)),
-                ('gas', models.CharField(max_length=16)),
-                ('mass_fraction', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('likely', 'likely'), ('derived', 'derived')], max_length=16)),
-                ('source', models.CharField(max_length=400)),
-                ('factor_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blend_components', to='emissions.factorset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("blend", models.CharField(max_length=16)),
+                ("gas", models.CharField(max_length=16)),
+                ("mass_fraction", models.DecimalField(decimal_places=8, max_digits=18)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("likely", "likely"),
+                            ("derived", "derived"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("source", models.CharField(max_length=400)),
+                (
+                    "factor_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="blend_components",
+                        to="emissions.factorset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['factor_set', 'blend', 'gas'],
-                'constraints': [models.UniqueConstraint(fields=('factor_set', 'blend', 'gas'), name='blend_component_unique_per_set')],
+                "ordering": ["factor_set", "blend", "gas"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("factor_set", "blend", "gas"), name="blend_component_unique_per_set"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FactorSetFuel',
+            name="FactorSetFuel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32)),
-                ('name_zh', models.CharField(max_length=32)),
-                ('unit', models.CharField(max_length=16)),
-                ('ncv_gj_per_unit', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('carbon_content_tc_per_gj', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('oxidation_fraction', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('likely', 'likely'), ('derived', 'derived')], max_length=16)),
-                ('source', models.CharField(max_length=400)),
-                ('factor_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fuels', to='emissions.factorset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32)),
+                ("name_zh", models.CharField(max_length=32)),
+                ("unit", models.CharField(max_length=16)),
+                ("ncv_gj_per_unit", models.DecimalField(decimal_places=8, max_digits=18)),
+                ("carbon_content_tc_per_gj", models.DecimalField(decimal_places=8, max_digits=18)),
+                ("oxidation_fraction", models.DecimalField(decimal_places=8, max_digits=18)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("likely", "likely"),
+                            ("derived", "derived"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("source", models.CharField(max_length=400)),
+                (
+                    "factor_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fuels",
+                        to="emissions.factorset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['factor_set', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('factor_set', 'code'), name='fuel_unique_per_set')],
+                "ordering": ["factor_set", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("factor_set", "code"), name="fuel_unique_per_set"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FactorSetGasAlias',
+            name="FactorSetGasAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('alias', models.CharField(max_length=16)),
-                ('gas', models.CharField(max_length=16)),
-                ('factor_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gas_aliases', to='emissions.factorset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("alias", models.CharField(max_length=16)),
+                ("gas", models.CharField(max_length=16)),
+                (
+                    "factor_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gas_aliases",
+                        to="emissions.factorset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['factor_set', 'alias'],
-                'constraints': [models.UniqueConstraint(fields=('factor_set', 'alias'), name='gas_alias_unique_per_set')],
+                "ordering": ["factor_set", "alias"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("factor_set", "alias"), name="gas_alias_unique_per_set"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FactorSetGridFactor',
+            name="FactorSetGridFactor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('national', 'national'), ('regional', 'regional'), ('provincial', 'provincial')], max_length=16)),
-                ('area', models.CharField(blank=True, max_length=16)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('location', 'location'), ('residual', 'residual')], max_length=16)),
-                ('value_tco2_per_mwh', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('likely', 'likely'), ('derived', 'derived')], max_length=16)),
-                ('source', models.CharField(max_length=400)),
-                ('factor_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grid_factors', to='emissions.factorset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("national", "national"),
+                            ("regional", "regional"),
+                            ("provincial", "provincial"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("area", models.CharField(blank=True, max_length=16)),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("location", "location"), ("residual", "residual")], max_length=16
+                    ),
+                ),
+                ("value_tco2_per_mwh", models.DecimalField(decimal_places=8, max_digits=18)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("likely", "likely"),
+                            ("derived", "derived"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("source", models.CharField(max_length=400)),
+                (
+                    "factor_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grid_factors",
+                        to="emissions.factorset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['factor_set', 'scope', 'area', 'year', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('factor_set', 'scope', 'area', 'year', 'kind'), name='grid_factor_unique_per_set')],
+                "ordering": ["factor_set", "scope", "area", "year", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("factor_set", "scope", "area", "year", "kind"),
+                        name="grid_factor_unique_per_set",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FactorSetGwp',
+            name="FactorSetGwp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gwp_set', models.CharField(max_length=8)),
-                ('gas', models.CharField(max_length=16)),
-                ('value', models.DecimalField(decimal_places=8, max_digits=18)),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('likely', 'likely'), ('derived', 'derived')], max_length=16)),
-                ('source', models.CharField(max_length=400)),
-                ('factor_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='gwp_values', to='emissions.factorset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("gwp_set", models.CharField(max_length=8)),
+                ("gas", models.CharField(max_length=16)),
+                ("value", models.DecimalField(decimal_places=8, max_digits=18)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("likely", "likely"),
+                            ("derived", "derived"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("source", models.CharField(max_length=400)),
+                (
+                    "factor_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="gwp_values",
+                        to="emissions.factorset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['factor_set', 'gwp_set', 'gas'],
-                'constraints': [models.UniqueConstraint(fields=('factor_set', 'gwp_set', 'gas'), name='gwp_unique_per_set')],
+                "ordering": ["factor_set", "gwp_set", "gas"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("factor_set", "gwp_set", "gas"), name="gwp_unique_per_set"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='factory',
-            constraint=models.UniqueConstraint(fields=('organisation', 'credit_code'), name='factory_credit_code_unique_per_org'),
+            model_name="factory",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "credit_code"), name="factory_credit_code_unique_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inventory',
-            constraint=models.UniqueConstraint(fields=('factory', 'year'), name='inventory_factory_year_unique'),
+            model_name="inventory",
+            constraint=models.UniqueConstraint(
+                fields=("factory", "year"), name="inventory_factory_year_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inventory',
-            constraint=models.CheckConstraint(condition=models.Q(('boundary__in', ['I', 'II'])), name='inventory_boundary_valid'),
+            model_name="inventory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("boundary__in", ["I", "II"])), name="inventory_boundary_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inventory',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000)), name='inventory_year_from_2000'),
+            model_name="inventory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000)), name="inventory_year_from_2000"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='greenelectricityinstrument',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_mwh__gt', 0)), name='green_quantity_positive'),
+            model_name="greenelectricityinstrument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity_mwh__gt", 0)), name="green_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidencedocument',
-            constraint=models.UniqueConstraint(fields=('inventory', 'reference'), name='evidence_reference_unique'),
+            model_name="evidencedocument",
+            constraint=models.UniqueConstraint(
+                fields=("inventory", "reference"), name="evidence_reference_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='energyrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 0)), name='energy_quantity_non_negative'),
+            model_name="energyrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 0)), name="energy_quantity_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='carboncredit',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_tco2e__gt', 0)), name='credit_quantity_positive'),
+            model_name="carboncredit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity_tco2e__gt", 0)), name="credit_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='carboncredit',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['avoidance', 'removal'])), name='credit_kind_valid'),
+            model_name="carboncredit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["avoidance", "removal"])), name="credit_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scope3entry',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', [3, 4])), name='scope3_category_3_or_4'),
+            model_name="scope3entry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("category__in", [3, 4])), name="scope3_category_3_or_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scope3entry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('quantity__isnull', True), ('tco2e__isnull', False)), models.Q(('factor_tco2e_per_unit__isnull', False), ('quantity__isnull', False), ('tco2e__isnull', True)), _connector='OR'), name='scope3_tco2e_or_quantity_times_factor'),
+            model_name="scope3entry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("quantity__isnull", True), ("tco2e__isnull", False)),
+                    models.Q(
+                        ("factor_tco2e_per_unit__isnull", False),
+                        ("quantity__isnull", False),
+                        ("tco2e__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="scope3_tco2e_or_quantity_times_factor",
+            ),
         ),
         migrations.AddIndex(
-            model_name='serialclaim',
-            index=models.Index(fields=['instrument', 'registry', 'prefix', 'start_key'], name='emissions_s_instrum_1c9f67_idx'),
+            model_name="serialclaim",
+            index=models.Index(
+                fields=["instrument", "registry", "prefix", "start_key"],
+                name="emissions_s_instrum_1c9f67_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serialclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('start_key__lte', models.F('end_key'))), name='serial_claim_ordered'),
+            model_name="serialclaim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start_key__lte", models.F("end_key"))),
+                name="serial_claim_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serialclaim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('credit__isnull', True), ('green__isnull', False)), models.Q(('credit__isnull', False), ('green__isnull', True)), _connector='OR'), name='serial_claim_one_owner'),
+            model_name="serialclaim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("credit__isnull", True), ("green__isnull", False)),
+                    models.Q(("credit__isnull", False), ("green__isnull", True)),
+                    _connector="OR",
+                ),
+                name="serial_claim_one_owner",
+            ),
         ),
     ]

@@ -97,7 +97,11 @@ SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS serial_claim_no_overlap_update",
     "DROP TRIGGER IF EXISTS factor_set_frozen_update",
     "DROP TRIGGER IF EXISTS factor_set_frozen_delete",
-    *[f"DROP TRIGGER IF EXISTS {t}_frozen_{op}" for t in VALUE_TABLES for op in ("insert", "update", "delete")],
+    *[
+        f"DROP TRIGGER IF EXISTS {t}_frozen_{op}"
+        for t in VALUE_TABLES
+        for op in ("insert", "update", "delete")
+    ],
 ]
 
 

@@ -10,7 +10,11 @@ def seed(apps, schema_editor):
 
     document = default_document()
     factor_set_from_dict(document)  # refuses a malformed file
-    if not apps.get_model("emissions", "FactorSet").objects.filter(version=DEFAULT_VERSION).exists():
+    if (
+        not apps.get_model("emissions", "FactorSet")
+        .objects.filter(version=DEFAULT_VERSION)
+        .exists()
+    ):
         store_document(lambda name: apps.get_model("emissions", name), document, publish=True)
 
 

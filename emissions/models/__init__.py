@@ -1,15 +1,15 @@
 """Emissions data: factories, yearly inventories and their lines, instruments and credits,
 serial claims, evidence, and the versioned factor library."""
 
+from emissions.models.factories import Factory
 from emissions.models.factors import (
     FactorSet,
     FactorSetBlendComponent,
-    FactorSetGasAlias,
     FactorSetFuel,
+    FactorSetGasAlias,
     FactorSetGridFactor,
     FactorSetGwp,
 )
-from emissions.models.factories import Factory
 from emissions.models.instruments import CarbonCredit, GreenElectricityInstrument, SerialClaim
 from emissions.models.inventory import (
     EnergyRecord,

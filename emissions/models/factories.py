@@ -16,7 +16,9 @@ def validate_credit_code(value: str) -> None:
 
 
 class Factory(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="factories")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="factories"
+    )
     name = models.CharField("名称 legal name", max_length=200)
     name_en = models.CharField("English name", max_length=200, blank=True)
     credit_code = models.CharField(

@@ -14,7 +14,11 @@ from django.db import models
 from django.db.models import Q
 
 CONFIDENCE = [("confirmed", "confirmed"), ("likely", "likely"), ("derived", "derived")]
-FACTOR = {"max_digits": 18, "decimal_places": 8}
+
+
+def factor_field() -> models.DecimalField[Any, Any]:
+    """A factor value: up to 10 integer digits and 8 decimals (GWP 25200, CC 0.01532)."""
+    return models.DecimalField(max_digits=18, decimal_places=8)
 
 
 class PublishedFactorSetIsFrozen(Exception):
@@ -29,7 +33,7 @@ class FactorSet(models.Model):
     version = models.CharField(max_length=32, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     source_notes = models.TextField()
-    heat_factor_tco2_per_gj = models.DecimalField(**FACTOR)
+    heat_factor_tco2_per_gj = factor_field()
     heat_factor_confidence = models.CharField(max_length=16, choices=CONFIDENCE)
     heat_factor_source = models.CharField(max_length=400)
     gas_alias_source = models.CharField(max_length=400, blank=True)
@@ -39,7 +43,9 @@ class FactorSet(models.Model):
     class Meta:
         ordering = ["-published_at", "version"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="factor_set_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="factor_set_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="factor_set_published_has_date",
@@ -57,7 +63,9 @@ class FactorSet(models.Model):
         if self.pk is not None:
             stored = FactorSet.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored == self.Status.PUBLISHED:
-                raise PublishedFactorSetIsFrozen(f"Factor set {self.version} is published and frozen.")
+                raise PublishedFactorSetIsFrozen(
+                    f"Factor set {self.version} is published and frozen."
+                )
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
@@ -74,8 +82,13 @@ class FactorValue(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} of factor set {self.factor_set_id}"
+
     def _refuse_if_published(self) -> None:
-        if FactorSet.objects.filter(pk=self.factor_set_id, status=FactorSet.Status.PUBLISHED).exists():
+        if FactorSet.objects.filter(
+            pk=self.factor_set_id, status=FactorSet.Status.PUBLISHED
+        ).exists():
             raise PublishedFactorSetIsFrozen("Values of a published factor set never change.")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -92,24 +105,30 @@ class FactorSetFuel(FactorValue):
     code = models.CharField(max_length=32)
     name_zh = models.CharField(max_length=32)
     unit = models.CharField(max_length=16)
-    ncv_gj_per_unit = models.DecimalField(**FACTOR)
-    carbon_content_tc_per_gj = models.DecimalField(**FACTOR)
-    oxidation_fraction = models.DecimalField(**FACTOR)
+    ncv_gj_per_unit = factor_field()
+    carbon_content_tc_per_gj = factor_field()
+    oxidation_fraction = factor_field()
     confidence = models.CharField(max_length=16, choices=CONFIDENCE)
     source = models.CharField(max_length=400)
 
     class Meta:
         ordering = ["factor_set", "code"]
-        constraints = [models.UniqueConstraint(fields=["factor_set", "code"], name="fuel_unique_per_set")]
+        constraints = [
+            models.UniqueConstraint(fields=["factor_set", "code"], name="fuel_unique_per_set")
+        ]
 
 
 class FactorSetGridFactor(FactorValue):
     factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="grid_factors")
-    scope = models.CharField(max_length=16, choices=[(s, s) for s in ("national", "regional", "provincial")])
+    scope = models.CharField(
+        max_length=16, choices=[(s, s) for s in ("national", "regional", "provincial")]
+    )
     area = models.CharField(max_length=16, blank=True)
     year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=16, choices=[("location", "location"), ("residual", "residual")])
-    value_tco2_per_mwh = models.DecimalField(**FACTOR)
+    kind = models.CharField(
+        max_length=16, choices=[("location", "location"), ("residual", "residual")]
+    )
+    value_tco2_per_mwh = factor_field()
     confidence = models.CharField(max_length=16, choices=CONFIDENCE)
     source = models.CharField(max_length=400)
 
@@ -117,7 +136,8 @@ class FactorSetGridFactor(FactorValue):
         ordering = ["factor_set", "scope", "area", "year", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["factor_set", "scope", "area", "year", "kind"], name="grid_factor_unique_per_set"
+                fields=["factor_set", "scope", "area", "year", "kind"],
+                name="grid_factor_unique_per_set",
             )
         ]
 
@@ -126,13 +146,17 @@ class FactorSetGwp(FactorValue):
     factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="gwp_values")
     gwp_set = models.CharField(max_length=8)
     gas = models.CharField(max_length=16)
-    value = models.DecimalField(**FACTOR)
+    value = factor_field()
     confidence = models.CharField(max_length=16, choices=CONFIDENCE)
     source = models.CharField(max_length=400)
 
     class Meta:
         ordering = ["factor_set", "gwp_set", "gas"]
-        constraints = [models.UniqueConstraint(fields=["factor_set", "gwp_set", "gas"], name="gwp_unique_per_set")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factor_set", "gwp_set", "gas"], name="gwp_unique_per_set"
+            )
+        ]
 
 
 class FactorSetGasAlias(FactorValue):
@@ -142,19 +166,25 @@ class FactorSetGasAlias(FactorValue):
 
     class Meta:
         ordering = ["factor_set", "alias"]
-        constraints = [models.UniqueConstraint(fields=["factor_set", "alias"], name="gas_alias_unique_per_set")]
+        constraints = [
+            models.UniqueConstraint(fields=["factor_set", "alias"], name="gas_alias_unique_per_set")
+        ]
 
 
 class FactorSetBlendComponent(FactorValue):
-    factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="blend_components")
+    factor_set = models.ForeignKey(
+        FactorSet, on_delete=models.CASCADE, related_name="blend_components"
+    )
     blend = models.CharField(max_length=16)
     gas = models.CharField(max_length=16)
-    mass_fraction = models.DecimalField(**FACTOR)
+    mass_fraction = factor_field()
     confidence = models.CharField(max_length=16, choices=CONFIDENCE)
     source = models.CharField(max_length=400)
 
     class Meta:
         ordering = ["factor_set", "blend", "gas"]
         constraints = [
-            models.UniqueConstraint(fields=["factor_set", "blend", "gas"], name="blend_component_unique_per_set")
+            models.UniqueConstraint(
+                fields=["factor_set", "blend", "gas"], name="blend_component_unique_per_set"
+            )
         ]

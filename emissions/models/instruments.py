@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from emissions.models.inventory import QUANTITY, InventoryLine
+from emissions.models.inventory import InventoryLine, quantity_field
 
 GREEN_INSTRUMENTS = ["GEC", "GREEN_POWER", "I-REC"]
 CREDIT_INSTRUMENTS = ["CCER", "CER", "VCU", "GS-VER", "CN-FOREST"]
@@ -27,7 +27,7 @@ class GreenElectricityInstrument(InventoryLine):
     serial_from = models.CharField(max_length=80, blank=True)
     serial_to = models.CharField(max_length=80, blank=True)
     contract_ref = models.CharField(max_length=120, blank=True)
-    quantity_mwh = models.DecimalField(**QUANTITY)
+    quantity_mwh = quantity_field()
     vintage = models.PositiveSmallIntegerField(null=True, blank=True)
     evidence_ref = models.CharField(max_length=200, blank=True)
 
@@ -42,12 +42,14 @@ class CarbonCredit(InventoryLine):
         AVOIDANCE = "avoidance", "Avoidance 减排"
         REMOVAL = "removal", "Removal 清除"
 
-    inventory = models.ForeignKey("emissions.Inventory", on_delete=models.CASCADE, related_name="credits")
+    inventory = models.ForeignKey(
+        "emissions.Inventory", on_delete=models.CASCADE, related_name="credits"
+    )
     instrument = models.CharField(max_length=16, choices=[(i, i) for i in CREDIT_INSTRUMENTS])
     registry = models.CharField(max_length=200)
     serial_from = models.CharField(max_length=80)
     serial_to = models.CharField(max_length=80)
-    quantity_tco2e = models.DecimalField(**QUANTITY)
+    quantity_tco2e = quantity_field()
     vintage = models.PositiveSmallIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     retired_on = models.DateField(null=True, blank=True)
@@ -57,8 +59,12 @@ class CarbonCredit(InventoryLine):
 
     class Meta(InventoryLine.Meta):
         constraints = [
-            models.CheckConstraint(condition=Q(quantity_tco2e__gt=0), name="credit_quantity_positive"),
-            models.CheckConstraint(condition=Q(kind__in=["avoidance", "removal"]), name="credit_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(quantity_tco2e__gt=0), name="credit_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["avoidance", "removal"]), name="credit_kind_valid"
+            ),
         ]
 
 
@@ -71,7 +77,11 @@ class SerialClaim(models.Model):
     start_key = models.CharField(max_length=40)  # zero-padded decimal, compares as text
     end_key = models.CharField(max_length=40)
     green = models.OneToOneField(
-        GreenElectricityInstrument, null=True, blank=True, on_delete=models.CASCADE, related_name="claim"
+        GreenElectricityInstrument,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="claim",
     )
     credit = models.OneToOneField(
         CarbonCredit, null=True, blank=True, on_delete=models.CASCADE, related_name="claim"
@@ -80,7 +90,9 @@ class SerialClaim(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(start_key__lte=models.F("end_key")), name="serial_claim_ordered"),
+            models.CheckConstraint(
+                condition=Q(start_key__lte=models.F("end_key")), name="serial_claim_ordered"
+            ),
             models.CheckConstraint(
                 condition=Q(green__isnull=False, credit__isnull=True)
                 | Q(green__isnull=True, credit__isnull=False),

@@ -6,6 +6,8 @@ accounting kernel, so a certification body sees the original figures next to the
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
@@ -14,7 +16,18 @@ from django.db.models import Q
 from emissions.models.factories import Factory
 from emissions.models.factors import FactorSet
 
-QUANTITY = {"max_digits": 24, "decimal_places": 6}
+QUANTITY_DIGITS, QUANTITY_PLACES = 24, 6
+
+
+def quantity_field(
+    verbose_name: str | None = None, **options: Any
+) -> models.DecimalField[Any, Any]:
+    """A quantity as given by the user: up to 18 integer digits and 6 decimals."""
+    return models.DecimalField(
+        verbose_name, max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES, **options
+    )
+
+
 NON_NEGATIVE = [MinValueValidator(0)]
 
 
@@ -43,11 +56,11 @@ class Inventory(models.Model):
     )
     factor_set = models.ForeignKey(FactorSet, on_delete=models.PROTECT, related_name="inventories")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    production_output = models.DecimalField(**QUANTITY, null=True, blank=True, validators=NON_NEGATIVE)
+    production_output = quantity_field(null=True, blank=True, validators=NON_NEGATIVE)
     production_unit = models.CharField(max_length=32, blank=True)
     baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    baseline_emissions_tco2e = models.DecimalField(**QUANTITY, null=True, blank=True)
-    baseline_output = models.DecimalField(**QUANTITY, null=True, blank=True)
+    baseline_emissions_tco2e = quantity_field(null=True, blank=True)
+    baseline_output = quantity_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,8 +68,12 @@ class Inventory(models.Model):
         ordering = ["factory__name", "-year"]
         verbose_name_plural = "inventories"
         constraints = [
-            models.UniqueConstraint(fields=["factory", "year"], name="inventory_factory_year_unique"),
-            models.CheckConstraint(condition=Q(boundary__in=["I", "II"]), name="inventory_boundary_valid"),
+            models.UniqueConstraint(
+                fields=["factory", "year"], name="inventory_factory_year_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(boundary__in=["I", "II"]), name="inventory_boundary_valid"
+            ),
             models.CheckConstraint(condition=Q(year__gte=2000), name="inventory_year_from_2000"),
         ]
 
@@ -75,44 +92,55 @@ class InventoryLine(models.Model):
         abstract = True
         ordering = ["inventory", "position"]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.position} of inventory {self.inventory_id}"
+
 
 class EnergyRecord(InventoryLine):
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="energy")
     carrier = models.CharField(max_length=40)
-    quantity = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
+    quantity = quantity_field(validators=NON_NEGATIVE)
     unit = models.CharField(max_length=16)
     monthly = models.JSONField(null=True, blank=True)  # 12 decimal strings, or null
     enthalpy_kj_per_kg = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta(InventoryLine.Meta):
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=0), name="energy_quantity_non_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="energy_quantity_non_negative"
+            )
+        ]
 
 
 class ProcessEmission(InventoryLine):
-    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="process_emissions")
+    inventory = models.ForeignKey(
+        Inventory, on_delete=models.CASCADE, related_name="process_emissions"
+    )
     source = models.CharField(max_length=200)
     gas = models.CharField(max_length=16)
-    quantity = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
+    quantity = quantity_field(validators=NON_NEGATIVE)
     unit = models.CharField(max_length=8)
 
 
 class RefrigerantRecord(InventoryLine):
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="refrigerants")
     gas = models.CharField(max_length=16)
-    quantity = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
+    quantity = quantity_field(validators=NON_NEGATIVE)
     unit = models.CharField(max_length=8)
     source = models.CharField(max_length=200, blank=True)
 
 
 class Scope3Entry(InventoryLine):
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="scope3")
-    category = models.PositiveSmallIntegerField(choices=[(3, "3 transport"), (4, "4 products used")])
+    category = models.PositiveSmallIntegerField(
+        choices=[(3, "3 transport"), (4, "4 products used")]
+    )
     source = models.CharField(max_length=200)
-    tco2e = models.DecimalField(**QUANTITY, null=True, blank=True)
-    quantity = models.DecimalField(**QUANTITY, null=True, blank=True)
+    tco2e = quantity_field(null=True, blank=True)
+    quantity = quantity_field(null=True, blank=True)
     unit = models.CharField(max_length=16, blank=True)
-    factor_tco2e_per_unit = models.DecimalField(**QUANTITY, null=True, blank=True)
+    factor_tco2e_per_unit = quantity_field(null=True, blank=True)
     factor_source = models.CharField(max_length=200, blank=True)
     method = models.CharField(max_length=200, blank=True)
 
@@ -121,17 +149,21 @@ class Scope3Entry(InventoryLine):
             models.CheckConstraint(condition=Q(category__in=[3, 4]), name="scope3_category_3_or_4"),
             models.CheckConstraint(
                 condition=Q(tco2e__isnull=False, quantity__isnull=True)
-                | Q(tco2e__isnull=True, quantity__isnull=False, factor_tco2e_per_unit__isnull=False),
+                | Q(
+                    tco2e__isnull=True, quantity__isnull=False, factor_tco2e_per_unit__isnull=False
+                ),
                 name="scope3_tco2e_or_quantity_times_factor",
             ),
         ]
 
 
 class ReductionMeasure(InventoryLine):
-    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="reduction_measures")
+    inventory = models.ForeignKey(
+        Inventory, on_delete=models.CASCADE, related_name="reduction_measures"
+    )
     name = models.CharField(max_length=200)
     implemented_in = models.PositiveSmallIntegerField()
-    reduction_tco2e = models.DecimalField(**QUANTITY, validators=NON_NEGATIVE)
+    reduction_tco2e = quantity_field(validators=NON_NEGATIVE)
     verified = models.BooleanField(default=False)
 
 
@@ -155,11 +187,15 @@ class EvidenceDocument(models.Model):
     )
     size_bytes = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["inventory", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["inventory", "reference"], name="evidence_reference_unique")
+            models.UniqueConstraint(
+                fields=["inventory", "reference"], name="evidence_reference_unique"
+            )
         ]

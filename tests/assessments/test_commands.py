@@ -15,7 +15,16 @@ from tests.conftest import DEMO_DATA, EXAMPLES, ROOT
 FIXTURES = ROOT / "tests" / "fixtures"
 
 pytestmark = pytest.mark.django_db
-EXPECTED_PARTS = ("factors", "emissions", "metrics", "gates", "indicators", "total_score", "star_level", "zero_carbon")
+EXPECTED_PARTS = (
+    "factors",
+    "emissions",
+    "metrics",
+    "gates",
+    "indicators",
+    "total_score",
+    "star_level",
+    "zero_carbon",
+)
 
 
 def evaluate(path: Path, *args: str) -> str:
@@ -27,7 +36,10 @@ def evaluate(path: Path, *args: str) -> str:
 def expected(name: str) -> dict[str, Any]:
     # The spec's own file where shared/ is beside the checkout; the repository's copy otherwise.
     source = EXAMPLES if (EXAMPLES / f"{name}.expected.json").exists() else FIXTURES
-    return json.loads((source / f"{name}.expected.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(
+        (source / f"{name}.expected.json").read_text(encoding="utf-8")
+    )
+    return data
 
 
 def assert_contains(actual: Any, wanted: Any, where: str = "") -> None:
@@ -51,8 +63,20 @@ def test_evaluate_dossier_reproduces_the_worked_examples_exactly(name: str) -> N
     for part in EXPECTED_PARTS:
         assert_contains(result[part], want[part], part)
     assert list(result) == [
-        "dossier", "rubric", "factors", "emissions", "metrics", "gates", "indicators", "total_score",
-        "star_level", "zero_carbon", "limited_by", "next_level", "instrument_issues", "input_sha256",
+        "dossier",
+        "rubric",
+        "factors",
+        "emissions",
+        "metrics",
+        "gates",
+        "indicators",
+        "total_score",
+        "star_level",
+        "zero_carbon",
+        "limited_by",
+        "next_level",
+        "instrument_issues",
+        "input_sha256",
     ]
     assert len(result["input_sha256"]) == 64
 
@@ -98,26 +122,47 @@ def test_a_file_that_is_not_json_exits_2(tmp_path: Path) -> None:
 
 def test_import_and_export_commands_round_trip(orgs: Any, tmp_path: Path) -> None:
     out = StringIO()
-    call_command("import_dossier", str(DEMO_DATA / "demo-dossier.json"), "--organisation", "org-b",
-                 "--as-of", "2025-06-30", stdout=out)
+    call_command(
+        "import_dossier",
+        str(DEMO_DATA / "demo-dossier.json"),
+        "--organisation",
+        "org-b",
+        "--as-of",
+        "2025-06-30",
+        stdout=out,
+    )
     assert "Imported" in out.getvalue()
     target = tmp_path / "out.json"
-    call_command("export_dossier", "--organisation", "org-b", "--credit-code", "91320594MA1EXAMPL2",
-                 "--year", "2023", "-o", str(target))
+    call_command(
+        "export_dossier",
+        "--organisation",
+        "org-b",
+        "--credit-code",
+        "91320594MA1EXAMPL2",
+        "--year",
+        "2023",
+        "-o",
+        str(target),
+    )
     original = (DEMO_DATA / "demo-dossier.json").read_text(encoding="utf-8")
     assert target.read_text(encoding="utf-8").rstrip("\n") == original.rstrip("\n")
 
 
 def test_import_dossier_with_an_unknown_organisation_exits_2(orgs: Any) -> None:
     with pytest.raises(CommandError, match="No organisation"):
-        call_command("import_dossier", str(DEMO_DATA / "demo-dossier.json"), "--organisation", "nobody")
+        call_command(
+            "import_dossier", str(DEMO_DATA / "demo-dossier.json"), "--organisation", "nobody"
+        )
 
 
 def test_load_demo_imports_both_examples_into_org_a_once(orgs: Any) -> None:
     call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
-    assert sorted(Inventory.objects.values_list("factory__organisation__slug", "factory__credit_code")) == [
-        ("org-a", "91320214MA1WXJM00Y"), ("org-a", "91320594MA1EXAMPL2"),
+    assert sorted(
+        Inventory.objects.values_list("factory__organisation__slug", "factory__credit_code")
+    ) == [
+        ("org-a", "91320214MA1WXJM00Y"),
+        ("org-a", "91320594MA1EXAMPL2"),
     ]
 
 
@@ -131,7 +176,9 @@ def test_load_rubric_accepts_the_shipped_file_again_as_a_no_op() -> None:
 def test_load_rubric_loads_a_new_edition_without_a_code_change(tmp_path: Path) -> None:
     import yaml
 
-    document = yaml.safe_load(Path("assessments/rubrics/t-ceca-g-0171-2022.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(
+        Path("assessments/rubrics/t-ceca-g-0171-2022.yaml").read_text(encoding="utf-8")
+    )
     document["edition"] = "2025.1"
     document["levels"]["I"][0]["requirements"][0]["minimum"] = 65
     path = tmp_path / "new.yaml"
@@ -143,7 +190,9 @@ def test_load_rubric_loads_a_new_edition_without_a_code_change(tmp_path: Path) -
 def test_load_rubric_refuses_changing_a_published_edition(tmp_path: Path) -> None:
     import yaml
 
-    document = yaml.safe_load(Path("assessments/rubrics/t-ceca-g-0171-2022.yaml").read_text(encoding="utf-8"))
+    document = yaml.safe_load(
+        Path("assessments/rubrics/t-ceca-g-0171-2022.yaml").read_text(encoding="utf-8")
+    )
     document["levels"]["I"][0]["requirements"][0]["minimum"] = 65
     path = tmp_path / "changed.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")

@@ -32,11 +32,15 @@ def test_the_migration_publishes_cn_2025_1_exactly_as_the_shipped_file() -> None
 
 def test_the_seeded_set_carries_a_source_and_confidence_on_every_value() -> None:
     stored = default_factor_set()
-    regional_2022 = FactorSetGridFactor.objects.filter(factor_set=stored, scope="regional", year=2022)
+    regional_2022 = FactorSetGridFactor.objects.filter(
+        factor_set=stored, scope="regional", year=2022
+    )
     assert regional_2022.count() == 7
     assert set(regional_2022.values_list("confidence", flat=True)) == {"derived"}
     assert not FactorSetGridFactor.objects.filter(factor_set=stored, source="").exists()
-    assert not FactorSetGridFactor.objects.filter(value_tco2_per_mwh__in=["0.6101", "0.5810", "0.5703"]).exists()
+    assert not FactorSetGridFactor.objects.filter(
+        value_tco2_per_mwh__in=["0.6101", "0.5810", "0.5703"]
+    ).exists()
 
 
 def test_a_published_factor_value_cannot_be_changed_by_a_queryset_update() -> None:
@@ -47,8 +51,8 @@ def test_a_published_factor_value_cannot_be_changed_by_a_queryset_update() -> No
 
 def test_a_published_factor_set_cannot_be_deleted_or_edited_even_below_the_orm() -> None:
     stored = default_factor_set()
+    stored.source_notes = "changed"
     with pytest.raises(PublishedFactorSetIsFrozen):
-        stored.source_notes = "changed"
         stored.save()
     with pytest.raises(PublishedFactorSetIsFrozen):
         stored.delete()
@@ -61,13 +65,33 @@ def test_a_published_factor_set_cannot_be_deleted_or_edited_even_below_the_orm()
 def test_no_value_can_be_added_to_a_published_set() -> None:
     stored = default_factor_set()
     with pytest.raises(PublishedFactorSetIsFrozen):
-        FactorSetFuel(factor_set=stored, code="biogas", name_zh="沼气", unit="t", ncv_gj_per_unit=1,
-                      carbon_content_tc_per_gj=1, oxidation_fraction=1, confidence="likely", source="x").save()
+        FactorSetFuel(
+            factor_set=stored,
+            code="biogas",
+            name_zh="沼气",
+            unit="t",
+            ncv_gj_per_unit=1,
+            carbon_content_tc_per_gj=1,
+            oxidation_fraction=1,
+            confidence="likely",
+            source="x",
+        ).save()
     with pytest.raises(IntegrityError, match="factor_set_frozen"), transaction.atomic():
-        FactorSetFuel.objects.bulk_create([
-            FactorSetFuel(factor_set=stored, code="biogas", name_zh="沼气", unit="t", ncv_gj_per_unit=1,
-                          carbon_content_tc_per_gj=1, oxidation_fraction=1, confidence="likely", source="x")
-        ])
+        FactorSetFuel.objects.bulk_create(
+            [
+                FactorSetFuel(
+                    factor_set=stored,
+                    code="biogas",
+                    name_zh="沼气",
+                    unit="t",
+                    ncv_gj_per_unit=1,
+                    carbon_content_tc_per_gj=1,
+                    oxidation_fraction=1,
+                    confidence="likely",
+                    source="x",
+                )
+            ]
+        )
 
 
 def test_an_admin_drafts_a_new_version_edits_it_and_publishing_freezes_it() -> None:

@@ -48,7 +48,8 @@ INVALID_CODES = {
 @pytest.mark.parametrize(("code", "fragment"), INVALID_CODES.values(), ids=list(INVALID_CODES))
 def test_a_wrong_credit_code_says_what_is_wrong(code: str, fragment: str) -> None:
     problem = credit_code_problem(code)
-    assert problem is not None and fragment in problem
+    assert problem is not None
+    assert fragment in problem
     assert not is_valid_credit_code(code)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import re
 from typing import Any
 
 import pytest
@@ -12,17 +14,17 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker]
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_on_redis_runs_a_task_end_to_end_and_reaches_the_database(
-    start_worker: Any, broker: str
+    start_worker: Any,
 ) -> None:
-    app.conf.update(result_backend=broker)
-    try:
-        start_worker(CELERY_RESULT_BACKEND=broker)
-        result = ping.delay("hello-worker").get(timeout=60)
-    finally:
-        app.conf.update(result_backend=None)
-    assert result["token"] == "hello-worker"
-    assert result["database"] == "ok"
-    assert result["worker"]
+    worker = start_worker()
+    ping.delay("hello-worker")
+    worker.wait_for("Task zerocarbon.ping[", timeout=30)
+    worker.wait_for("succeeded", timeout=30)
+    line = next(line for line in worker.output().splitlines() if "succeeded" in line)
+    assert "'token': 'hello-worker'" in line
+    assert "'database': 'ok'" in line
+    pid = int(re.search(r"'pid': (\d+)", line).group(1))  # type: ignore[union-attr]
+    assert pid != os.getpid()  # ran in the worker process, not eagerly in this one
 
 
 def test_the_celery_app_only_speaks_json_and_acknowledges_late() -> None:

@@ -19,4 +19,6 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 
 # Test hook: the worker sleeps this long inside the evaluation task, so that a test can kill
 # it mid-task (tests/assessments/test_worker.py). Zero everywhere else.
-ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS = env_int("ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS", default=0)
+ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS = env_int(
+    "ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS", default=0
+)

@@ -24,7 +24,9 @@ def load_file(path: str) -> object:
     try:
         return load_dossier_file(path)
     except DossierInvalid as invalid:
-        raise CommandError(_lines(path, [(e.path, e.message) for e in invalid.errors]), returncode=2) from None
+        raise CommandError(
+            _lines(path, [(e.path, e.message) for e in invalid.errors]), returncode=2
+        ) from None
 
 
 def domain_error(path: str, error: DomainError) -> CommandError:

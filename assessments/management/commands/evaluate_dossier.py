@@ -35,8 +35,13 @@ class Command(BaseCommand):
         except DomainError as error:
             raise domain_error(options["file"], error) from None
         evaluated = evaluate(
-            full.read, factors=kernel_factor_set(full.factor_set), rubric=full.scoring_rubric,
-            answers=full.answers, gates=full.gates, as_of=as_of, code_version=CODE_VERSION,
+            full.read,
+            factors=kernel_factor_set(full.factor_set),
+            rubric=full.scoring_rubric,
+            answers=full.answers,
+            gates=full.gates,
+            as_of=as_of,
+            code_version=CODE_VERSION,
         )
         if options["format"] == "json":
             self.stdout.write(result_json(evaluated.result))

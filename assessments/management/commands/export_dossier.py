@@ -34,7 +34,9 @@ class Command(BaseCommand):
             .first()
         )
         if assessment is None:
-            raise CommandError("No assessment matches that organisation, credit code and year.", returncode=2)
+            raise CommandError(
+                "No assessment matches that organisation, credit code and year.", returncode=2
+            )
         text = document_to_json(export_dossier(assessment))
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")

@@ -26,7 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = Organisation.objects.filter(slug=options["organisation"]).first()
         if organisation is None:
-            raise CommandError(f"No organisation with slug {options['organisation']!r}.", returncode=2)
+            raise CommandError(
+                f"No organisation with slug {options['organisation']!r}.", returncode=2
+            )
         data = load_file(options["file"])
         try:
             assessment = import_dossier(organisation, data, as_of=parse_as_of(options["as_of"]))

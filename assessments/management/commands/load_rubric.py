@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.rubrics import load_rubric_document, read_rubric_file
+from assessments.rubric_editions import load_rubric_document, read_rubric_file
 from zerocarbon.errors import DomainError
 
 

@@ -2,6 +2,9 @@
 and zero-carbon flag, exactly after the output's rounding. The metrics are built by hand from
 their definitions, so these tests hold whatever the accounting engine does."""
 
+# Chinese texts use full-width punctuation (ruff's confusable rule is off in pyproject).
+# ruff: noqa: RUF001, RUF100
+
 from __future__ import annotations
 
 from decimal import Decimal

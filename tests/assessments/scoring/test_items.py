@@ -1,5 +1,8 @@
 """Item and indicator points, kind by kind (rubric.md section 3), with the default rubric."""
 
+# Chinese texts use full-width punctuation (ruff's confusable rule is off in pyproject).
+# ruff: noqa: RUF001, RUF100
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,6 +1,9 @@
 """The scoring part of the evaluation result: spec field names, half-up rounding in the output
 only (points 2 places, ratios 4, tCO2e and MWh 3), Decimals for the JSON writer."""
 
+# Chinese texts use full-width punctuation (ruff's confusable rule is off in pyproject).
+# ruff: noqa: RUF001, RUF100
+
 from __future__ import annotations
 
 from decimal import Decimal

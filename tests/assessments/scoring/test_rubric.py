@@ -84,7 +84,7 @@ def parameter(item: object) -> object:
 
 
 def test_the_shipped_rubric_has_every_item_of_the_product_table() -> None:
-    assert [(i.id, i.kind, i.points, parameter(i)) for i in RUBRIC.items] == ITEM_TABLE
+    assert [(i.id, i.kind, int(i.points), parameter(i)) for i in RUBRIC.items] == ITEM_TABLE
 
 
 def test_the_shipped_rubric_names_its_edition_and_indicators() -> None:
@@ -96,7 +96,7 @@ def test_the_shipped_rubric_names_its_edition_and_indicators() -> None:
     assert RUBRIC.name == Text(
         zh="零碳工厂评价规范", en="Zero-carbon factory evaluation specification"
     )
-    assert [(i.id, i.max_points, i.provenance) for i in RUBRIC.indicators] == [
+    assert [(i.id, int(i.max_points), i.provenance) for i in RUBRIC.indicators] == [
         ("INF", 10, "std"),
         ("ICT", 10, "std"),
         ("ERU", 20, "std"),
@@ -126,7 +126,7 @@ def test_the_shipped_gates_and_their_provenance() -> None:
     ]
     g4 = RUBRIC.gates[3]
     assert isinstance(g4, MetricGate)
-    assert (g4.metric, g4.minimum) == ("neutralisation_ratio", 1)
+    assert (g4.metric, g4.minimum) == ("neutralisation_ratio", D(1))
 
 
 @pytest.mark.parametrize(

@@ -49,8 +49,10 @@ def test_the_inventory_carries_every_line_with_its_path_and_decimal_values() -> 
     assert inventory.refrigerants[0].path == "/refrigerants/0"
     assert inventory.scope3[1].factor_tco2e_per_unit == Decimal("1.9")
     assert inventory.scope3[0].tco2e == Decimal("420.5")
-    assert inventory.production is not None and inventory.production.unit == "台"
-    assert inventory.baseline is not None and inventory.baseline.year == 2020
+    assert inventory.production is not None
+    assert inventory.production.unit == "台"
+    assert inventory.baseline is not None
+    assert inventory.baseline.year == 2020
     assert inventory.reduction_measures[0].verified is True
     assert inventory.green_electricity[0].quantity_mwh == Decimal("8000")
     assert inventory.credits[0].retired_on == date(2024, 3, 15)

@@ -24,7 +24,9 @@ DEFAULT_RUBRIC_CODE = "T/CECA-G 0171-2022"
 
 
 def canonical_sha256(document: Any) -> str:
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    text = json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -60,8 +62,12 @@ def load_rubric_document(document: dict[str, Any]) -> tuple[Rubric, bool]:
             "a published edition never changes — give the new tables a new edition."
         )
     rubric = Rubric.objects.create(
-        code=parsed.code, edition=parsed.edition, name=parsed.name.zh,
-        status=parsed.status, document=document, document_sha256=digest,
+        code=parsed.code,
+        edition=parsed.edition,
+        name=parsed.name.zh,
+        status=parsed.status,
+        document=document,
+        document_sha256=digest,
     )
     return rubric, True
 
