@@ -55,7 +55,7 @@ pytest: install
 test: lint typecheck contracts migrations-check compose-check pytest
 
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 .mypy_cache .ruff_cache

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 
 from assessments.models import Assessment, Rubric
 from emissions.models import Inventory
-from tests.conftest import DEMO_DATA, EXAMPLES, ROOT
+from tests.conftest import DEMO_DATA, ROOT
 
-FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures" / "examples"
 
 pytestmark = pytest.mark.django_db
 EXPECTED_PARTS = (
@@ -34,8 +34,7 @@ def evaluate(path: Path, *args: str) -> str:
 
 
 def expected(name: str) -> dict[str, Any]:
-    # The spec's own file where shared/ is beside the checkout; the repository's copy otherwise.
-    source = EXAMPLES if (EXAMPLES / f"{name}.expected.json").exists() else FIXTURES
+    source = FIXTURES
     data: dict[str, Any] = json.loads(
         (source / f"{name}.expected.json").read_text(encoding="utf-8")
     )

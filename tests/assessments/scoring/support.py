@@ -21,7 +21,8 @@ from assessments.scoring.rubric import DEFAULT_RUBRIC_PATH, Rubric, load_default
 from emissions.accounting.results import Metrics
 
 ROOT = Path(__file__).resolve().parents[3]
-EXAMPLES = ROOT.parent / "shared" / "examples"
+# Copies of ../shared/examples (tests/test_fixtures.py keeps them identical to the spec).
+EXAMPLES = ROOT / "tests" / "fixtures" / "examples"
 EXAMPLE_NAMES = ("demo-dossier", "demo-rated-dossier")
 D = Decimal
 ZERO = Decimal(0)

@@ -24,7 +24,8 @@ from emissions.accounting.inputs import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
-EXAMPLES = ROOT.parent / "shared" / "examples"
+# Copies of ../shared/examples (tests/test_fixtures.py keeps them identical to the spec).
+EXAMPLES = ROOT / "tests" / "fixtures" / "examples"
 EXAMPLE_NAMES = ("demo-dossier", "demo-rated-dossier")
 AS_OF = date(2025, 6, 30)  # the examples' evaluation date
 FACTORY = FactoryIdentity(
