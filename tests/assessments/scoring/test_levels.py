@@ -107,6 +107,25 @@ def test_a_total_of_exactly_59_995_rounds_up_to_60_and_reaches_three_stars() -> 
     ]
 
 
+def test_a_total_of_exactly_89_995_rounds_up_to_90_and_reaches_six_stars() -> None:
+    # perfect data but PRD (10 points) and 0.005 of ERU-5: 100 - 10.005 = 89.995
+    answers = with_answers(
+        **{"PRD-1": False, "PRD-2": {"share": "0"}, "PRD-3": False, "ERU-5": "0.9975"}
+    )
+    result = run(answers=answers)
+    assert (result.total_score, result.star_level, result.zero_carbon) == (D("90.00"), 6, True)
+    assert result.next_level is None
+
+
+def test_a_total_just_below_89_995_stays_at_five_stars() -> None:
+    answers = with_answers(
+        **{"PRD-1": False, "PRD-2": {"share": "0"}, "PRD-3": False, "ERU-5": "0.997"}
+    )
+    result = run(answers=answers)
+    assert (result.total_score, result.star_level) == (D("89.99"), 5)
+    assert unmet(result) == [("total_score", D("89.99"), D(90), D("0.01"), "points")]
+
+
 def test_a_total_just_below_59_995_is_not_rated() -> None:
     answers = with_answers(
         **{

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from assessments.models import Answer, Assessment, Evaluation, Rubric
+
+
+class ReadOnly(admin.ModelAdmin[Any]):
+    """Records that never change: shown, never edited here."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Rubric)
+class RubricAdmin(ReadOnly):
+    list_display = ["code", "edition", "status", "created_at"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnly):
+    list_display = [
+        "assessment", "as_of", "total_score", "star_level", "zero_carbon",
+        "factor_set_version", "rubric_edition", "created_at",
+    ]  # fmt: skip
+    list_filter = ["star_level", "zero_carbon"]
+
+
+class AnswerInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Answer
+    extra = 0
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin[Assessment]):
+    list_display = ["inventory", "rubric", "status", "submitted_at", "updated_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "submitted_at", "submitted_by", "evaluation_error"]
+    inlines = [AnswerInline]
