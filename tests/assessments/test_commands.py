@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import Assessment, Rubric
+from assessments.models import Assessment, Evaluation, Rubric
 from emissions.models import Inventory
 from tests.conftest import DEMO_DATA, ROOT
 
@@ -154,9 +154,15 @@ def test_import_dossier_with_an_unknown_organisation_exits_2(orgs: Any) -> None:
         )
 
 
-def test_load_demo_imports_both_examples_into_org_a_once(orgs: Any) -> None:
-    call_command("load_demo", stdout=StringIO())
-    call_command("load_demo", stdout=StringIO())
+def test_load_demo_imports_and_evaluates_both_examples_into_org_a_once(
+    orgs: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=StringIO())
+    levels = sorted((e.star_level or 0, str(e.total_score)) for e in Evaluation.objects.all())
+    assert levels == [(0, "71.92"), (4, "77.32")]
     assert sorted(
         Inventory.objects.values_list("factory__organisation__slug", "factory__credit_code")
     ) == [

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from assessments.demo import load_demo
+from assessments.demo import load_demo, submit_demo
 from zerocarbon.accounts.demo import DEMO_PASSWORD, PERSONAS
 
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         imported = load_demo()
+        submit_demo(imported)
         for assessment in imported:
             self.stdout.write(f"Imported demo dossier: {assessment.inventory}")
         self.stdout.write(
