@@ -36,6 +36,7 @@ class Evaluated:
     result: dict[str, Any]  # Decimals inside; `result_json` writes them as JSON numbers
     inputs: dict[str, Any]  # the canonical inputs snapshot the hash covers
     input_sha256: str
+    factor_values: dict[str, str]  # every factor value the accounting used, by stable key
 
 
 def canonical(value: Any) -> Any:
@@ -102,7 +103,8 @@ def evaluate(
         "input_sha256": digest,
     }
     result = {key: parts[key] for key in RESULT_KEYS}
-    return Evaluated(result=result, inputs=inputs, input_sha256=digest)
+    values = {key: canonical(value) for key, value in accounting.factors.values}
+    return Evaluated(result=result, inputs=inputs, input_sha256=digest, factor_values=values)
 
 
 def result_json(result: Mapping[str, Any], *, indent: int | None = 2) -> str:

@@ -117,6 +117,7 @@ class Evaluation(models.Model):
     code_version = models.CharField(max_length=40)
     inputs = models.JSONField()
     result = models.JSONField()
+    factor_values = models.JSONField(default=dict, help_text="every factor value used, by key")
     input_sha256 = models.CharField(max_length=64)
     sha256 = models.CharField(max_length=64)
     total_score = models.DecimalField(max_digits=6, decimal_places=2)

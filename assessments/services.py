@@ -134,7 +134,7 @@ def _record(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evalua
 def _store(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluation:
     inputs = evaluated.inputs
     result = sha256_ready(evaluated.result)
-    record = {"inputs": inputs, "result": result}
+    record = {"inputs": inputs, "result": result, "factor_values": evaluated.factor_values}
     try:
         with transaction.atomic():
             return Evaluation.objects.create(
@@ -147,6 +147,7 @@ def _store(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluat
                 code_version=inputs["code_version"],
                 inputs=inputs,
                 result=result,
+                factor_values=evaluated.factor_values,
                 input_sha256=evaluated.input_sha256,
                 sha256=sha256_of(record),
                 total_score=evaluated.result["total_score"],

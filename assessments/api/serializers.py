@@ -28,7 +28,7 @@ class EvaluationSummarySerializer(serializers.ModelSerializer[Evaluation]):
 
 class EvaluationSerializer(EvaluationSummarySerializer):
     class Meta(EvaluationSummarySerializer.Meta):
-        fields = [*EvaluationSummarySerializer.Meta.fields, "result", "inputs"]
+        fields = [*EvaluationSummarySerializer.Meta.fields, "result", "inputs", "factor_values"]
         read_only_fields = fields
 
 

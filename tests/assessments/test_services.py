@@ -56,9 +56,13 @@ def test_the_evaluation_hash_covers_inputs_and_result(
     submit(alice, demo["suzhou"], AS_OF)
     evaluation = demo["suzhou"].evaluations.get()
     assert evaluation.input_sha256 == sha256_of(evaluation.inputs)
-    assert evaluation.sha256 == sha256_of(
-        {"inputs": evaluation.inputs, "result": evaluation.result}
-    )
+    record = {
+        "inputs": evaluation.inputs,
+        "result": evaluation.result,
+        "factor_values": evaluation.factor_values,
+    }
+    assert evaluation.sha256 == sha256_of(record)
+    assert "389.31" in evaluation.factor_values.values()  # NCV of natural gas, as used
     assert evaluation.result["input_sha256"] == evaluation.input_sha256
     assert evaluation.inputs["as_of"] == "2025-06-30"
 
