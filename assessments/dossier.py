@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
+from assessments.evaluation import canonical
 from assessments.models import Answer, Assessment, Rubric
 from assessments.rubric_editions import scoring_rubric
 from assessments.scoring import rubric as rubric_kernel
@@ -85,26 +85,15 @@ def _rejected(errors: list[DossierError]) -> DossierRejected:
     )
 
 
-def jsonable(value: Any) -> Any:
-    """Answers as JSON can hold them: decimals as their exact decimal strings."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, Mapping):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [jsonable(item) for item in value]
-    return value
-
-
 @transaction.atomic
 def import_dossier(organisation: Organisation, data: object, *, as_of: date) -> Assessment:
     full = read_full_dossier(data, as_of=as_of)
     inventory = create_inventory(organisation, full.read.document, full.factor_set)
     assessment = Assessment.objects.create(
-        inventory=inventory, rubric=full.rubric, declared_gates=jsonable(dict(full.read.gates_raw))
+        inventory=inventory, rubric=full.rubric, declared_gates=canonical(dict(full.read.gates_raw))
     )
     Answer.objects.bulk_create(
-        Answer(assessment=assessment, item_id=item_id, value=jsonable(value))
+        Answer(assessment=assessment, item_id=item_id, value=canonical(value))
         for item_id, value in full.read.answers_raw.items()
     )
     return assessment

@@ -72,6 +72,19 @@ def load_rubric_document(document: dict[str, Any]) -> tuple[Rubric, bool]:
     return rubric, True
 
 
+def seed_default_rubric(rubric_model: Any) -> None:
+    """Store the shipped edition unless present (data migration; tests after a flush).
+    Takes the model class so that a migration can pass its historical model."""
+    document = read_rubric_file(kernel.DEFAULT_RUBRIC_PATH)
+    parsed = kernel.rubric_from_dict(document)
+    if rubric_model.objects.filter(code=parsed.code, edition=parsed.edition).exists():
+        return
+    rubric_model.objects.create(
+        code=parsed.code, edition=parsed.edition, name=parsed.name.zh, status=parsed.status,
+        document=document, document_sha256=canonical_sha256(document),
+    )  # fmt: skip
+
+
 @lru_cache(maxsize=64)
 def _parsed(rubric_pk: int, digest: str) -> kernel.Rubric:
     document = Rubric.objects.values_list("document", flat=True).get(pk=rubric_pk)

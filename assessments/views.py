@@ -15,6 +15,7 @@ from assessments import selectors, services
 from assessments.dossier import import_dossier
 from assessments.explain import explain_assessment
 from assessments.forms import DossierUploadForm, SubmitForm
+from assessments.models import Assessment
 from emissions.dossier import DossierInvalid, parse_dossier_text
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.accounts.tenancy import WRITE_ROLES, organisation_ids
@@ -28,12 +29,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/dashboard.html", {"rows": rows})
 
 
-@login_required
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _assessment_or_404(request: HttpRequest, pk: int) -> Assessment:
     try:
-        assessment = selectors.assessment_for(request.user, pk)
+        return selectors.assessment_for(request.user, pk)
     except NotFound:
         raise Http404 from None
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
     context = explain_assessment(request.user, assessment)
     context["submit_form"] = SubmitForm()
     return render(request, "assessments/detail.html", context)
@@ -42,10 +47,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        assessment = selectors.assessment_for(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    assessment = _assessment_or_404(request, pk)
     form = SubmitForm(request.POST)
     if form.is_valid():
         try:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 
 from emissions.accounting.factors import FactorSet as KernelFactorSet
+from emissions.accounting.formatting import amount
 from emissions.accounting.library import factor_set_from_dict
 from emissions.dossier.layout import SECTION_KEYS, TOP_LEVEL_KEYS
 from emissions.factor_library import DEFAULT_VERSION, document_of
@@ -72,7 +73,7 @@ def kernel_factor_set(factor_set: FactorSet) -> KernelFactorSet:
 
 def plain_decimal(value: Decimal) -> Decimal:
     """Storage padding removed (12.400000 -> 12.4) without scientific notation (8E+3)."""
-    return Decimal(format(value.normalize(), "f"))
+    return Decimal(amount(value))
 
 
 def _value(value: Any) -> Any:

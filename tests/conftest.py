@@ -214,20 +214,11 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("transactional_db" if _transactional(request) else "db")
     from assessments.models import Rubric
-    from emissions.models import FactorSet
+    from assessments.rubric_editions import seed_default_rubric
+    from emissions.factor_library import seed_default_factor_set
 
-    if not FactorSet.objects.exists():
-        from emissions.accounting.library import factor_set_from_dict
-        from emissions.factor_library import default_document, store_document
-
-        document = default_document()
-        factor_set_from_dict(document)
-        store_document(lambda name: _model("emissions", name), document, publish=True)
-    if not Rubric.objects.exists():
-        from assessments.rubric_editions import load_rubric_document, read_rubric_file
-        from assessments.scoring.rubric import DEFAULT_RUBRIC_PATH
-
-        load_rubric_document(read_rubric_file(DEFAULT_RUBRIC_PATH))
+    seed_default_factor_set(lambda name: _model("emissions", name))
+    seed_default_rubric(Rubric)
 
 
 def _transactional(request: pytest.FixtureRequest) -> bool:

@@ -5,17 +5,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from emissions.accounting.library import factor_set_from_dict
-    from emissions.factor_library import DEFAULT_VERSION, default_document, store_document
+    from emissions.factor_library import seed_default_factor_set
 
-    document = default_document()
-    factor_set_from_dict(document)  # refuses a malformed file
-    if (
-        not apps.get_model("emissions", "FactorSet")
-        .objects.filter(version=DEFAULT_VERSION)
-        .exists()
-    ):
-        store_document(lambda name: apps.get_model("emissions", name), document, publish=True)
+    seed_default_factor_set(lambda name: apps.get_model("emissions", name))
 
 
 class Migration(migrations.Migration):

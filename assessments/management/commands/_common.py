@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -37,7 +36,3 @@ def domain_error(path: str, error: DomainError) -> CommandError:
 def _lines(path: str, errors: list[tuple[str, str]], headline: str = "") -> str:
     head = headline or f"{path}: the dossier is invalid ({len(errors)} errors)."
     return head + "".join(f"\n  {p or '/'}: {m}" for p, m in errors)
-
-
-def write_output(stdout: Any, text: str) -> None:
-    stdout.write(text, ending="\n" if not text.endswith("\n") else "")
