@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.test import Client
 
 from emissions.factor_library import default_document, store_document
@@ -74,7 +75,7 @@ def test_an_admin_publishes_a_draft_factor_set_and_it_becomes_read_only(
     orgs: Any, client: Client
 ) -> None:
     draft = store_document(_model, default_document() | {"version": "CN-2026.1"}, publish=False)
-    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="admin", password=DEMO_PASSWORD)
     response = client.post(
         "/admin/emissions/factorset/", {"action": "publish", "_selected_action": [draft.pk]}
     )
@@ -88,7 +89,7 @@ def test_an_admin_publishes_a_draft_factor_set_and_it_becomes_read_only(
 
 def test_an_admin_drafts_a_copy_of_the_published_set(orgs: Any, client: Client) -> None:
     published = FactorSet.objects.get(version="CN-2025.1")
-    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="admin", password=DEMO_PASSWORD)
     client.post(
         "/admin/emissions/factorset/", {"action": "draft_copy", "_selected_action": [published.pk]}
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 
 from zerocarbon.accounts.demo import DEMO_PASSWORD
@@ -81,7 +82,7 @@ def test_load_demo_is_idempotent() -> None:
 
 def test_the_django_admin_lists_organisations_for_the_demo_admin(client: Client) -> None:
     call_command("load_demo", verbosity=0)
-    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="admin", password=DEMO_PASSWORD)
     response = client.get("/admin/accounts/organisation/")
     assert response.status_code == 200
     assert "org-a" in response.text or "Example Consulting A" in response.text

@@ -50,3 +50,26 @@ def test_healthz_reports_an_unreachable_database_as_503(
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "error: DatabaseError"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_a_loopback_probe_over_plain_http_under_production_rules(
+    client: Client, settings: Any
+) -> None:
+    settings.CELERY_BROKER_URL = None
+    settings.ALLOWED_HOSTS = ["zerocarbon.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    probe = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    assert probe.status_code == 200
+    assert probe.json()["status"] == "ok"
+    # Every other page still refuses that host, and redirects a listed one to HTTPS.
+    assert client.get("/accounts/login/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+    redirect = client.get("/accounts/login/", HTTP_HOST="zerocarbon.example.com")
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "https://zerocarbon.example.com/accounts/login/"
+
+
+@pytest.mark.django_db
+def test_healthz_still_refuses_methods_other_than_get(client: Client, settings: Any) -> None:
+    settings.CELERY_BROKER_URL = None
+    assert client.post("/healthz").status_code == 405

@@ -23,7 +23,9 @@ PRODUCTION_ENV = {
 
 def manage(*args: str, settings: str, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "AXES_"))
     }
     return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args, f"--settings={settings}"],
@@ -51,6 +53,7 @@ def test_production_deploy_check_prints_no_warnings_with_the_required_variables(
         ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set"),
         ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must be set in production"),
         ("DATABASE_URL", "DATABASE_URL must be set"),
+        ("CELERY_BROKER_URL", "CELERY_BROKER_URL must be set in production"),
     ],
 )
 def test_production_has_no_default_for_secrets_and_hosts(missing: str, message: str) -> None:
@@ -58,6 +61,31 @@ def test_production_has_no_default_for_secrets_and_hosts(missing: str, message: 
     result = manage("check", settings="zerocarbon.settings.production", extra=extra)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("value", ["true", "1", "on"])
+def test_production_refuses_to_start_with_debug_on(value: str) -> None:
+    result = manage(
+        "check",
+        settings="zerocarbon.settings.production",
+        extra={**PRODUCTION_ENV, "DJANGO_DEBUG": value},
+    )
+    assert result.returncode != 0
+    assert f"DJANGO_DEBUG={value!r} turns DEBUG on, which production refuses" in result.stderr
+
+
+def test_production_runs_with_debug_explicitly_off() -> None:
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; from zerocarbon.celery import app; "
+        "print(settings.DEBUG, app.conf.task_always_eager)",
+        settings="zerocarbon.settings.production",
+        extra={**PRODUCTION_ENV, "DJANGO_DEBUG": "false"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False False"
 
 
 def test_a_short_production_secret_is_refused() -> None:
@@ -78,6 +106,8 @@ def test_a_short_production_secret_is_refused() -> None:
         ("DJANGO_DEBUG", "maybe", "is not a boolean"),
         ("CELERY_TASK_TIME_LIMIT", "ten", "is not a whole number"),
         ("DJANGO_ALLOWED_HOSTS", "a.example,,b.example", "has an empty entry"),
+        ("AXES_FAILURE_LIMIT", "0", "must be at least 1"),
+        ("AXES_COOLOFF_MINUTES", "a quarter hour", "is not a whole number"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_with_a_message_naming_it(
@@ -123,3 +153,112 @@ def test_env_helpers_accept_well_formed_values(monkeypatch: pytest.MonkeyPatch) 
     assert env.env_list("X_LIST", default=[]) == ["a", "b"]
     with pytest.raises(ImproperlyConfigured, match="at least 20"):
         env.env_int("X_INT", default=1, minimum=20)
+
+
+def celery_limits(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The time limits and visibility timeout the Celery app sees, as a worker would start."""
+    return manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from zerocarbon.celery import app; c = app.conf; "
+        "print(c.task_time_limit, c.task_soft_time_limit, "
+        "c.broker_transport_options['visibility_timeout'])",
+        settings="zerocarbon.settings.local",
+        extra=extra,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, "300 240 360"),
+        ({"CELERY_TASK_TIME_LIMIT": "900"}, "900 240 960"),
+        ({"CELERY_TASK_TIME_LIMIT": "900", "CELERY_VISIBILITY_TIMEOUT": "1800"}, "900 240 1800"),
+    ],
+)
+def test_the_visibility_timeout_defaults_to_the_hard_time_limit_plus_a_minute(
+    extra: dict[str, str], expected: str
+) -> None:
+    result = celery_limits(extra)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            {"CELERY_VISIBILITY_TIMEOUT": "300"},
+            "CELERY_VISIBILITY_TIMEOUT=300 must be greater than CELERY_TASK_TIME_LIMIT=300",
+        ),
+        (
+            {"CELERY_TASK_TIME_LIMIT": "7200", "CELERY_VISIBILITY_TIMEOUT": "3600"},
+            "CELERY_VISIBILITY_TIMEOUT=3600 must be greater than CELERY_TASK_TIME_LIMIT=7200",
+        ),
+        (
+            {"CELERY_TASK_SOFT_TIME_LIMIT": "300"},
+            "CELERY_TASK_SOFT_TIME_LIMIT=300 must be below CELERY_TASK_TIME_LIMIT=300",
+        ),
+        (
+            {"CELERY_TASK_TIME_LIMIT": "120"},
+            "CELERY_TASK_SOFT_TIME_LIMIT=240 must be below CELERY_TASK_TIME_LIMIT=120",
+        ),
+    ],
+)
+def test_inconsistent_task_time_limits_stop_start_up_naming_the_variables(
+    extra: dict[str, str], message: str
+) -> None:
+    result = celery_limits(extra)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_celery_time_limits_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CELERY_TASK_TIME_LIMIT", "CELERY_TASK_SOFT_TIME_LIMIT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "")
+    assert env.celery_time_limits() == (300, 240, 360)
+    monkeypatch.setenv("CELERY_TASK_TIME_LIMIT", "60")
+    monkeypatch.setenv("CELERY_TASK_SOFT_TIME_LIMIT", "50")
+    assert env.celery_time_limits() == (60, 50, 120)
+    monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "60")
+    with pytest.raises(ImproperlyConfigured, match="CELERY_VISIBILITY_TIMEOUT=60 must be greater"):
+        env.celery_time_limits()
+
+
+def test_database_connections_from_a_url_are_kept_and_health_checked() -> None:
+    config = env.database_from_url("DATABASE_URL", "postgres://zc@127.0.0.1:5432/zerocarbon")
+    assert config["CONN_MAX_AGE"] == 60
+    assert config["CONN_HEALTH_CHECKS"] is True
+
+
+def test_login_throttling_defaults_to_five_failures_and_a_quarter_hour() -> None:
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.AXES_LOCKOUT_PARAMETERS, "
+        "s.AUTHENTICATION_BACKENDS[0], s.MIDDLEWARE[-1])",
+        settings="zerocarbon.settings.production",
+        extra=PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "5 0:15:00 [['username', 'ip_address']] axes.backends.AxesStandaloneBackend "
+        "axes.middleware.AxesMiddleware"
+    )
+
+
+def test_login_throttling_follows_the_environment() -> None:
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)",
+        settings="zerocarbon.settings.local",
+        extra={"AXES_FAILURE_LIMIT": "3", "AXES_COOLOFF_MINUTES": "90"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "3 1:30:00"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
 
 from zerocarbon.settings.env import (
     broker_url,
+    celery_time_limits,
     database_from_url,
     env_bool,
     env_int,
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "axes",
     "zerocarbon.accounts",
     "emissions",
     "assessments",
@@ -41,7 +44,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers the container health probe before host validation and the HTTPS
+    # redirect, which a probe on http://127.0.0.1 cannot pass (see zerocarbon/health.py).
+    "zerocarbon.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body (CSRF reads form posts): refuses one above the view's limit.
+    "zerocarbon.middleware.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zerocarbon.urls"
@@ -98,6 +108,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Login throttling (django-axes) for the site login and the admin login: after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused
+# (HTTP 429, registration/lockout.html) for AXES_COOLOFF_MINUTES, even with the right
+# password. Keyed on the pair, so nobody locks a user out from another address. The axes
+# backend only refuses; ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
@@ -110,12 +136,25 @@ STATICFILES_DIRS = [BASE_DIR / "zerocarbon" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 EVIDENCE_MAX_BYTES = env_int("ZEROCARBON_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
+# Request bodies (zerocarbon/middleware.py): at most MAX_BODY_BYTES, except the dossier import
+# routes (MAX_DOSSIER_BYTES) and evidence uploads (EVIDENCE_MAX_BYTES + multipart overhead).
+# Django's own cap on bodies read into memory never refuses what a view's limit allows; an
+# upload above the general limit is streamed to a temporary file.
+MAX_BODY_BYTES = env_int("ZEROCARBON_MAX_BODY_BYTES", default=1024 * 1024, minimum=1)
+MAX_DOSSIER_BYTES = env_int("ZEROCARBON_MAX_DOSSIER_BYTES", default=16 * 1024 * 1024, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_BODY_BYTES, MAX_DOSSIER_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": ["zerocarbon.parsers.DecimalJSONParser"],
+    # Decimals as JSON numbers with exactly their digits (DRF's own writes them through float).
+    "DEFAULT_RENDERER_CLASSES": [
+        "zerocarbon.renderers.ExactJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "zerocarbon.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -127,7 +166,9 @@ REST_FRAMEWORK = {
 CELERY_BROKER_URL = broker_url("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_optional("CELERY_RESULT_BACKEND")  # results live in the DB
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
-CELERY_TASK_EAGER_PROPAGATES = True
+# In-process tasks end as on a worker: an error is logged and recorded by the task, never
+# raised into the request that published it (and in-process retries run to the end).
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -135,13 +176,12 @@ CELERY_IMPORTS = ["zerocarbon.tasks"]  # not an app, so not autodiscovered
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=300, minimum=1)
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=240, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Unacknowledged tasks of a worker that died return to the queue after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600, minimum=1)
-}
+# Unacknowledged tasks of a worker that died return to the queue after the visibility timeout:
+# just longer than the hard time limit, so that no running task is handed out twice
+# (celery_time_limits refuses inconsistent values).
+CELERY_TASK_TIME_LIMIT, CELERY_TASK_SOFT_TIME_LIMIT, _visibility_timeout = celery_time_limits()
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
 
 LOGGING = {
     "version": 1,
@@ -149,4 +189,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+}
+
+# Submissions always finish: every minute, publish again the evaluations the broker never took
+# or must have lost (assessments.services.sweep_submissions). A sweep nobody ran within the
+# minute is dropped: the next one does the same work.
+CELERY_BEAT_SCHEDULE = {
+    "assessments.sweep_submissions": {
+        "task": "assessments.sweep_submissions",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }

@@ -71,7 +71,11 @@ def database_from_url(name: str, url: str) -> dict[str, Any]:
             "sqlite:///path/to/file.sqlite3."
         )
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        # Connections live for a minute; each request first checks that its reused connection
+        # still answers, so a database restart or a dropped connection costs no failed request.
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
     except ValueError as error:
         raise ImproperlyConfigured(f"{name}={url!r} is malformed: {error}") from None
     if scheme != "sqlite" and not config.get("NAME"):
@@ -89,3 +93,35 @@ def broker_url(name: str) -> str | None:
             f"{name}={url!r} is malformed: expected redis://HOST:PORT/DB (or rediss://)."
         )
     return url
+
+
+VISIBILITY_MARGIN_SECONDS = 60
+
+
+def celery_time_limits() -> tuple[int, int, int]:
+    """The hard and soft task time limits and the broker visibility timeout, in seconds.
+
+    The soft limit comes first so that a task can stop cleanly before the hard limit kills it.
+    The visibility timeout comes after the hard limit: Redis hands a task nobody acknowledged
+    to another worker once it has passed, so a shorter one would run a task that is still
+    running elsewhere a second time, and a much longer one leaves the task of a dead worker
+    waiting for nothing. Its default is the hard limit plus a minute.
+    """
+    hard = env_int("CELERY_TASK_TIME_LIMIT", default=300, minimum=1)
+    soft = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=240, minimum=1)
+    visibility = env_int(
+        "CELERY_VISIBILITY_TIMEOUT", default=hard + VISIBILITY_MARGIN_SECONDS, minimum=1
+    )
+    if soft >= hard:
+        raise ImproperlyConfigured(
+            f"CELERY_TASK_SOFT_TIME_LIMIT={soft} must be below CELERY_TASK_TIME_LIMIT={hard}: "
+            "the soft limit lets a task stop cleanly before the hard limit kills it."
+        )
+    if visibility <= hard:
+        raise ImproperlyConfigured(
+            f"CELERY_VISIBILITY_TIMEOUT={visibility} must be greater than "
+            f"CELERY_TASK_TIME_LIMIT={hard} (unset, it is the hard limit + "
+            f"{VISIBILITY_MARGIN_SECONDS} s): otherwise Redis hands a task that is still "
+            "running to another worker."
+        )
+    return hard, soft, visibility

@@ -1,4 +1,5 @@
-"""Production: every secret comes from the environment, none has a default; HTTPS only."""
+"""Production: every secret comes from the environment, none has a default; HTTPS only; no
+debug pages and no in-process tasks."""
 
 from __future__ import annotations
 
@@ -15,10 +16,25 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
 if not os.environ.get("DJANGO_ALLOWED_HOSTS"):
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production.")
 env_str("DATABASE_URL")  # production never falls back to the quickstart SQLite file
-DEBUG = env_bool("DJANGO_DEBUG", default=False)
+if env_bool("DJANGO_DEBUG", default=False):
+    raise ImproperlyConfigured(
+        f"DJANGO_DEBUG={os.environ['DJANGO_DEBUG']!r} turns DEBUG on, which production "
+        "refuses: debug pages show settings, code and data to anyone. Unset DJANGO_DEBUG or "
+        "set it to false."
+    )
+DEBUG = False
+if CELERY_BROKER_URL is None:  # noqa: F405
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be set in production (redis://HOST:PORT/DB): without a broker "
+        "tasks would run in-process, inside the web request."
+    )
 
-# Static files straight from gunicorn, compressed and cache-busted.
-MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
+# Static files straight from gunicorn, compressed and cache-busted; WhiteNoise goes right
+# after SecurityMiddleware, as its documentation asks.
+MIDDLEWARE.insert(  # noqa: F405
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,  # noqa: F405
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
