@@ -11,6 +11,7 @@ KERNELS = (
     "assessments/scoring/",
     "emissions/dossier/",
     "emissions/identifiers.py",
+    "emissions/limits.py",
 )
 
 

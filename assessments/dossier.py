@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-
-from assessments.evaluation import canonical
 from assessments.models import Answer, Assessment, Rubric
 from assessments.rubric_editions import scoring_rubric
 from assessments.scoring import rubric as rubric_kernel
@@ -22,9 +19,11 @@ from assessments.scoring.answers import AnswerErrors, Answers, parse_answers, pa
 from emissions import selectors as emission_selectors
 from emissions.dossier import DossierError, DossierInvalid, ReadDossier, read_dossier, to_jsonable
 from emissions.dossier.layout import TOP_LEVEL_KEYS
+from emissions.dossier.registries import RegistryDirectory
 from emissions.models import FactorSet
 from emissions.services import create_inventory
 from zerocarbon.accounts.models import Organisation
+from zerocarbon.db import retrying_transaction
 from zerocarbon.errors import FieldError, ValidationFailed
 
 
@@ -40,6 +39,7 @@ class FullDossier:
     scoring_rubric: rubric_kernel.Rubric
     answers: Answers
     gates: Mapping[str, bool]
+    registries: RegistryDirectory
 
 
 def _rubric_for(code: str) -> Rubric | None:
@@ -52,8 +52,9 @@ def read_full_dossier(
     """Check a parsed dossier completely; raises DossierRejected listing every error."""
     factor_set = factor_set or emission_selectors.default_factor_set()
     factors = emission_selectors.kernel_factor_set(factor_set)
+    registries = emission_selectors.registry_directory()
     try:
-        read = read_dossier(data, factors=factors, as_of=as_of)
+        read = read_dossier(data, factors=factors, as_of=as_of, registries=registries)
     except DossierInvalid as invalid:
         raise _rejected(invalid.errors) from None
     rubric = _rubric_for(read.rubric_code)
@@ -74,7 +75,7 @@ def read_full_dossier(
         errors += error.errors
     if errors:
         raise _rejected([DossierError(path, message) for path, message in sorted(errors)])
-    return FullDossier(read, factor_set, rubric, kernel_rubric, answers, gates)
+    return FullDossier(read, factor_set, rubric, kernel_rubric, answers, gates, registries)
 
 
 def _rejected(errors: list[DossierError]) -> DossierRejected:
@@ -85,15 +86,21 @@ def _rejected(errors: list[DossierError]) -> DossierRejected:
     )
 
 
-@transaction.atomic
 def import_dossier(organisation: Organisation, data: object, *, as_of: date) -> Assessment:
+    """Read and store a whole dossier (factory, inventory, claims, assessment, answers) in one
+    transaction. Two imports racing for the same certificates can deadlock inside PostgreSQL;
+    the loser is run again, and then finds the ranges claimed (a 400 naming them)."""
     full = read_full_dossier(data, as_of=as_of)
-    inventory = create_inventory(organisation, full.read.document, full.factor_set)
+    return retrying_transaction(lambda: _store_dossier(organisation, full))
+
+
+def _store_dossier(organisation: Organisation, full: FullDossier) -> Assessment:
+    inventory = create_inventory(organisation, full.read.document, full.factor_set, full.registries)
     assessment = Assessment.objects.create(
-        inventory=inventory, rubric=full.rubric, declared_gates=canonical(dict(full.read.gates_raw))
+        inventory=inventory, rubric=full.rubric, declared_gates=dict(full.read.gates_raw)
     )
     Answer.objects.bulk_create(
-        Answer(assessment=assessment, item_id=item_id, value=canonical(value))
+        Answer(assessment=assessment, item_id=item_id, value=value)
         for item_id, value in full.read.answers_raw.items()
     )
     return assessment

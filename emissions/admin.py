@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, URLField
 from django.http import HttpRequest
 from django.utils import timezone
 
 from emissions.accounting.errors import AccountingError
 from emissions.accounting.library import factor_set_from_dict
 from emissions.factor_library import document_of, store_document
+from emissions.identifiers import canonical_identity
 from emissions.models import (
     CarbonCredit,
     EnergyRecord,
@@ -27,8 +29,12 @@ from emissions.models import (
     Factory,
     GreenElectricityInstrument,
     Inventory,
+    Registry,
+    RegistryAlias,
     SerialClaim,
 )
+from emissions.services import alias_conflicts, rekey_registry_claims
+from zerocarbon.errors import Conflict
 
 
 class FrozenWhenPublished(admin.TabularInline):  # type: ignore[type-arg]
@@ -149,3 +155,73 @@ class SerialClaimAdmin(admin.ModelAdmin[SerialClaim]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class RegistryAliasFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """New aliases must name no other registry, and must not merge two claims of the same
+    certificates (compared in canonical form)."""
+
+    def clean(self) -> None:
+        super().clean()
+        registry: Registry = self.instance
+        new_keys: set[str] = set()
+        for form in self.forms:
+            alias = form.cleaned_data.get("alias") if form.has_changed() else None
+            if not alias:
+                continue
+            key = canonical_identity(alias)
+            taken = Registry.objects.filter(key=key).exclude(pk=registry.pk).first() or (
+                RegistryAlias.objects.filter(key=key).select_related("registry").first()
+            )
+            if taken is not None or key in new_keys:
+                form.add_error("alias", f"'{alias}' already names {taken or 'another alias'}.")
+            new_keys.add(key)
+        if registry.pk and new_keys:
+            conflicts = alias_conflicts(registry.key, new_keys)
+            if conflicts:
+                raise forms.ValidationError(
+                    ["These certificates are already claimed under both names:", *conflicts]
+                )
+
+
+class RegistryAliasInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Aliases are added, never changed or removed: a claim made under an alias stays keyed on
+    its registry, and removing the alias would let the same certificates be claimed again."""
+
+    model = RegistryAlias
+    formset = RegistryAliasFormSet
+    extra = 1
+    readonly_fields = ["key"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Registry)
+class RegistryAdmin(admin.ModelAdmin[Registry]):
+    list_display = ["name", "key", "instruments", "website"]
+    search_fields = ["name", "aliases__alias"]
+    inlines = [RegistryAliasInline]
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Registry | None = None) -> list[str]:
+        # The name is the claim key: renaming would orphan the claims made under it.
+        return ["key", "name"] if obj is not None else ["key"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        try:
+            moved = rekey_registry_claims(form.instance)
+        except Conflict as error:  # a claim raced in since the form was checked
+            transaction.set_rollback(True)
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        if moved:
+            self.message_user(request, f"{moved} claims made under the new aliases now count "
+                              f"for {form.instance}.")  # fmt: skip

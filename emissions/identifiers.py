@@ -4,6 +4,10 @@
   alphabet (no I, O, Z, S, V); the 18th is a check character over the first 17.
 - Serial ranges of certificates and credits (`GEC2023000100001` … `GEC2023000108000`): a common
   prefix followed by a decimal number; the range holds `to - from + 1` units.
+- Canonical identity (spec/dossier.md, "Reading rules"): registry names, serial prefixes and
+  contract references are compared after Unicode NFKC, with every white-space and zero-width
+  character removed and letters case-folded, so that cosmetic variants of one identifier
+  (`"中国绿证 "`, `gec2023…`, `ＧＥＣ2023…`, a zero-width space) are the same identifier.
 
 Plain Python, no Django: the dossier reader, forms and services share it.
 """
@@ -11,7 +15,11 @@ Plain Python, no Django: the dossier reader, forms and services share it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+from emissions.limits import SERIAL_DIGITS
 
 # GB 32100-2015, 4.2: the code alphabet in value order (0..30).
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -20,10 +28,37 @@ CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 CREDIT_CODE_LENGTH = 18
 _CHARSET_TEXT = "0-9 or A-H J-N P-R T U W-Y"
 
-# Width of the zero-padded decimal keys a database compares as text.
-SERIAL_KEY_WIDTH = 40
+# Width of the zero-padded decimal keys a database compares as text: the schema's limit.
+SERIAL_KEY_WIDTH = SERIAL_DIGITS
 
 _SERIAL = re.compile(r"(?P<prefix>.*?)(?P<number>[0-9]+)", re.DOTALL)
+
+# Default-ignorable code points that are not of category Cf (format) but render as nothing:
+# combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian free variation
+# selectors, variation selectors (Unicode 15, DerivedCoreProperties.txt).
+_INVISIBLE = frozenset(
+    [
+        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0),
+        *range(0x180B, 0x1810),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+    ]
+)
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) == "Cf" or ord(char) in _INVISIBLE
+
+
+@lru_cache(maxsize=8192)
+def canonical_identity(text: str) -> str:
+    """The form in which identifiers are compared: NFKC, case-folded (NFKC again, since case
+    folding can leave a string that is not NFKC), every white-space and zero-width character
+    removed. `canonical_identity(" ＧＥＣ\u200b2023 ") == "gec2023"`."""
+    if text.isascii():  # the common case: NFKC changes nothing, case folding is lower()
+        return "".join(text.lower().split())
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(char for char in folded if not _invisible(char))
 
 
 def credit_code_check_character(first_17: str) -> str:
@@ -92,17 +127,18 @@ def _padded(number: int) -> str:
 
 
 def split_serial(serial: str) -> tuple[str, int]:
-    """Split a serial into its prefix (not ending in a digit) and its trailing decimal number."""
-    match = _SERIAL.fullmatch(serial)
+    """Split a serial into its canonical prefix (`canonical_identity`, not ending in a digit)
+    and its trailing decimal number: `" gec 2023000100001"` gives `("gec", 2023000100001)`."""
+    match = _SERIAL.fullmatch(canonical_identity(serial))
     if match is None:
         raise SerialRangeError(f"serial {serial!r} does not end in a decimal number")
-    try:
-        number = int(match["number"])
-    except ValueError:  # beyond the interpreter's limit on digits converted (sys.int_info)
+    digits = match["number"].lstrip("0") or "0"
+    if len(digits) > SERIAL_KEY_WIDTH:
         raise SerialRangeError(
-            f"serial {serial[:20]!r}… has a number of {len(match['number'])} digits; too long"
-        ) from None
-    return match["prefix"], number
+            f"serial {serial[:20]!r}… ends in a number of {len(digits)} digits;"
+            f" at most {SERIAL_KEY_WIDTH} are supported"
+        )
+    return match["prefix"], int(digits)
 
 
 def parse_serial_range(serial_from: str, serial_to: str) -> SerialRange:

@@ -12,8 +12,10 @@ from emissions.accounting.factors import FactorSet as KernelFactorSet
 from emissions.accounting.formatting import amount
 from emissions.accounting.library import factor_set_from_dict
 from emissions.dossier.layout import SECTION_KEYS, TOP_LEVEL_KEYS
+from emissions.dossier.registries import RegistryDirectory
 from emissions.factor_library import DEFAULT_VERSION, document_of
-from emissions.models import FactorSet, Factory, Inventory
+from emissions.models import FactorSet, Factory, Inventory, Registry
+from emissions.registry_library import directory_of
 from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
 from zerocarbon.errors import NotFound
 
@@ -69,6 +71,12 @@ def kernel_factor_set(factor_set: FactorSet) -> KernelFactorSet:
     if factor_set.is_published:
         return _kernel_factor_set(factor_set.pk, factor_set.version)
     return factor_set_from_dict(document_of(factor_set))
+
+
+def registry_directory() -> RegistryDirectory:
+    """The registries and aliases admins maintain, as the dossier reader resolves them. Read
+    afresh each time (two small queries), so that an admin's change applies at once."""
+    return directory_of(Registry.objects.prefetch_related("aliases"))
 
 
 def plain_decimal(value: Decimal) -> Decimal:

@@ -15,6 +15,7 @@ import pytest
 import redis
 from django.contrib.auth.models import User
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
 
 from zerocarbon.accounts.demo import DEMO_PASSWORD, load_demo_accounts
@@ -73,7 +74,8 @@ def charlie(orgs: dict[str, Organisation]) -> User:
 
 def logged_in(user: User) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=DEMO_PASSWORD)
+    # django-axes throttles per request (username and address): authenticate() needs one.
+    assert client.login(request=HttpRequest(), username=user.username, password=DEMO_PASSWORD)
     return client
 
 
@@ -207,8 +209,8 @@ def start_worker(broker: str) -> Iterator[Any]:
 
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
-    """The data migrations' factor set and rubric, put back after a transactional test's
-    flush removed them (TRUNCATE does not re-run migrations)."""
+    """The data migrations' factor set, registries and rubric, put back after a transactional
+    test's flush removed them (TRUNCATE does not re-run migrations)."""
     uses_db = {"db", "transactional_db"} & set(request.fixturenames)
     if not uses_db and request.node.get_closest_marker("django_db") is None:
         return
@@ -216,8 +218,10 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     from assessments.models import Rubric
     from assessments.rubric_editions import seed_default_rubric
     from emissions.factor_library import seed_default_factor_set
+    from emissions.registry_library import seed_registries
 
     seed_default_factor_set(lambda name: _model("emissions", name))
+    seed_registries(lambda name: _model("emissions", name))
     seed_default_rubric(Rubric)
 
 

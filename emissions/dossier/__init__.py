@@ -4,7 +4,7 @@ Framework-free: the import service, the REST API and the command line share it.
 """
 
 from emissions.dossier.errors import DossierError, DossierInvalid
-from emissions.dossier.loading import load_dossier_file, parse_dossier_text
+from emissions.dossier.loading import load_dossier_file, parse_dossier_bytes, parse_dossier_text
 from emissions.dossier.reader import ReadDossier, read_dossier
 from emissions.dossier.writer import document_to_json, to_jsonable
 
@@ -14,6 +14,7 @@ __all__ = [
     "ReadDossier",
     "document_to_json",
     "load_dossier_file",
+    "parse_dossier_bytes",
     "parse_dossier_text",
     "read_dossier",
     "to_jsonable",

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
+from emissions.dossier.claims import Claim, overlapping
 from emissions.dossier.context import Context, Item
 from emissions.dossier.errors import DossierError
-from emissions.identifiers import SerialRange, SerialRangeError, parse_serial_range, split_serial
+from emissions.dossier.registries import RegistryDirectory
+from emissions.identifiers import (
+    SerialRange,
+    SerialRangeError,
+    canonical_identity,
+    parse_serial_range,
+    split_serial,
+)
+from emissions.limits import SERIAL_MAX_LENGTH, TEXT_MAX_LENGTH
 
 GREEN_POWER = "GREEN_POWER"
 SERIALS = ("serial_from", "serial_to")
@@ -27,30 +35,25 @@ _UNIT_OF_SERIAL = {
 }
 
 
-@dataclass(frozen=True)
-class _Claim:
-    path: str
-    instrument: str
-    registry: str
-    serials: SerialRange
-
-
 def check_instruments(ctx: Context) -> Iterator[DossierError]:
-    claims: list[_Claim] = []
+    claims: list[Claim] = []
     contracts: dict[tuple[str, str], str] = {}
     for line in ctx.items("green_electricity"):
         if line.text("instrument") == GREEN_POWER:
-            yield from _contract(line, contracts)
+            yield from _contract(line, ctx.registries, contracts)
         elif line.text("instrument") is not None:
             yield from _no_contract(line)
     for section in _UNIT_OF_SERIAL:
         for line in ctx.items(section):
-            yield from _serial_range(section, line, claims)
+            yield from _serial_range(section, line, ctx.registries, claims)
+    yield from _overlaps(claims)
     for line in ctx.items("credits"):
         yield from _retired_on(line)
 
 
-def _contract(line: Item, contracts: dict[tuple[str, str], str]) -> Iterator[DossierError]:
+def _contract(
+    line: Item, registries: RegistryDirectory, contracts: dict[tuple[str, str], str]
+) -> Iterator[DossierError]:
     for key in SERIALS:
         if line.has(key):
             message = f"{key} is not used for {GREEN_POWER}; expected contract_ref instead"
@@ -61,9 +64,13 @@ def _contract(line: Item, contracts: dict[tuple[str, str], str]) -> Iterator[Dos
     reference, registry = line.text("contract_ref"), line.text("registry") or ""
     if reference is None:
         return
-    earlier = contracts.setdefault((registry, reference), line.path)
+    identity = (registries.key(registry), canonical_identity(reference))
+    earlier = contracts.setdefault(identity, line.path)
     if earlier != line.path:
-        message = f"contract_ref {reference!r} repeats {earlier} in registry {registry!r}"
+        message = (
+            f"contract_ref {reference!r} repeats {earlier} in registry {registry!r}"
+            " (compared in canonical form: case, width and white space do not count)"
+        )
         yield DossierError(line.at("contract_ref"), message)
 
 
@@ -98,24 +105,46 @@ def _parsed_range(line: Item) -> tuple[SerialRange | None, list[DossierError]]:
         return None, [DossierError(line.at("serial_to"), str(error))]
 
 
-def _serial_range(section: str, line: Item, claims: list[_Claim]) -> Iterator[DossierError]:
+def _serial_range(
+    section: str, line: Item, registries: RegistryDirectory, claims: list[Claim]
+) -> Iterator[DossierError]:
     serials, errors = _parsed_range(line)
     yield from errors
     if serials is None:
         return
     yield from _range_size(section, line, serials)
-    claim = _Claim(line.path, line.text("instrument") or "", line.text("registry") or "", serials)
-    for earlier in claims:
-        if (earlier.instrument, earlier.registry) == (claim.instrument, claim.registry) and (
-            earlier.serials.overlaps(serials)
-        ):
+    instrument, registry = line.text("instrument") or "", line.text("registry") or ""
+    key = registries.key(registry)
+    problems = list(_canonical_lengths(line, key, serials))
+    yield from problems
+    if not problems:
+        claims.append(Claim(section, line.index, instrument, key, serials))
+
+
+def _canonical_lengths(line: Item, key: str, serials: SerialRange) -> Iterator[DossierError]:
+    """Claims are stored in canonical form, which NFKC and case folding can make longer than
+    the text given (ß is ss, U+FDFA is 18 letters): it must fit the claim's columns too."""
+    for field, text, limit in (
+        ("registry", key, TEXT_MAX_LENGTH),
+        ("serial_from", serials.prefix, SERIAL_MAX_LENGTH),
+    ):
+        if len(text) > limit:
             message = (
-                f"serial range overlaps {earlier.path} (same instrument {claim.instrument},"
-                f" registry {claim.registry!r} and prefix {serials.prefix!r})"
+                f"{len(text)} characters long in canonical form (NFKC, case-folded, without"
+                f" white space); at most {limit} are stored"
             )
-            yield DossierError(line.at("serial_from"), message)
-            break
-    claims.append(claim)
+            yield DossierError(line.at(field), message)
+
+
+def _overlaps(claims: list[Claim]) -> Iterator[DossierError]:
+    for earlier, later in overlapping(claims):
+        message = (
+            f"serial range overlaps {earlier.path} (same instrument {later.instrument},"
+            f" registry {later.registry_key!r} and prefix {later.serials.prefix!r} in"
+            " canonical form: case, width and white space do not count); a certificate or"
+            " credit counts once"
+        )
+        yield DossierError(later.path + "/serial_from", message)
 
 
 def _range_size(section: str, line: Item, serials: SerialRange) -> Iterator[DossierError]:

@@ -6,7 +6,7 @@ one wrong type is reported once, and every other rule is still checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,6 +14,7 @@ from decimal import Decimal
 from emissions.accounting.factors import FactorSet
 from emissions.dossier.errors import pointer
 from emissions.dossier.layout import DEFAULT_GWP_SET
+from emissions.dossier.registries import NO_DIRECTORY, RegistryDirectory
 
 
 def to_decimal(value: object) -> Decimal:
@@ -40,6 +41,7 @@ class Item:
     path: str
     raw: Mapping[str, object]
     unsound: frozenset[str]
+    index: int = 0  # the position in its list section
 
     def at(self, key: str) -> str:
         return self.path + pointer(key)
@@ -71,7 +73,20 @@ class Item:
 
 
 def is_sound(path: str, unsound: frozenset[str]) -> bool:
-    return not any(bad == path or bad.startswith(path + "/") for bad in unsound)
+    """`unsound` holds every erroneous path and all its ancestors (`unsound_paths`), so a path
+    is sound when it is not among them: O(1), however many errors there are."""
+    return path not in unsound
+
+
+def unsound_paths(erroneous: Iterable[str]) -> frozenset[str]:
+    """Each erroneous path with all its ancestors ("/energy/2/unit", "/energy/2", "/energy")."""
+    found: set[str] = set()
+    for error_path in erroneous:
+        path = error_path
+        while path and path not in found:
+            found.add(path)
+            path = path.rsplit("/", 1)[0]
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,7 @@ class Context:
     factors: FactorSet
     as_of: date
     unsound: frozenset[str]
+    registries: RegistryDirectory = NO_DIRECTORY
 
     def root(self) -> Item:
         return Item("", self.data, self.unsound)
@@ -95,7 +111,7 @@ class Context:
             return
         for index, entry in enumerate(entries):
             if isinstance(entry, Mapping):
-                yield Item(pointer(section, index), entry, self.unsound)
+                yield Item(pointer(section, index), entry, self.unsound, index)
 
     @property
     def year(self) -> int | None:

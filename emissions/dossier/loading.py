@@ -1,4 +1,6 @@
-"""Dossier JSON from a file or text, strictly: no duplicate keys, no NaN, numbers as Decimal."""
+"""Dossier JSON from a file, bytes or text, strictly: no duplicate keys, no NaN, numbers as
+Decimal, a UTF-8 byte-order mark tolerated. Every import route (browser, REST, command line)
+parses with this module, so the three accept and refuse exactly the same texts."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from emissions.dossier.document import nodes
 from emissions.dossier.errors import DossierError, DossierInvalid, pointer
+from emissions.limits import MAX_DEPTH
 
 
 class _DuplicateKeys(dict[str, object]):
@@ -36,16 +40,12 @@ def _constant(name: str) -> object:
     raise _NotJson(f"{name} is not a number JSON allows; expected a finite number")
 
 
-def _duplicate_errors(value: object, path: tuple[str | int, ...] = ()) -> Iterator[DossierError]:
-    if isinstance(value, _DuplicateKeys):
-        for key in value.duplicates:
-            yield DossierError(pointer(*path, key), f"duplicate key {key!r} in one JSON object")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _duplicate_errors(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _duplicate_errors(item, (*path, index))
+def _duplicate_errors(data: object) -> Iterator[DossierError]:
+    for node in nodes(data):  # iterative, and no deeper than the reader allows
+        if isinstance(node.value, _DuplicateKeys):
+            for key in node.value.duplicates:
+                path = pointer(*node.path, key)
+                yield DossierError(path, f"duplicate key {key!r} in one JSON object")
 
 
 def parse_dossier_text(text: str) -> object:
@@ -59,10 +59,23 @@ def parse_dossier_text(text: str) -> object:
         raise DossierInvalid([DossierError("", message)]) from None
     except ValueError as error:  # _NotJson, or an integer too long to convert
         raise DossierInvalid([DossierError("", f"not valid JSON: {error}")]) from None
+    except RecursionError:
+        message = f"nested far more than {MAX_DEPTH} levels deep; a dossier needs only a few"
+        raise DossierInvalid([DossierError("", message)]) from None
     duplicates = list(_duplicate_errors(data))
     if duplicates:
         raise DossierInvalid(duplicates)
     return data
+
+
+def parse_dossier_bytes(raw: bytes) -> object:
+    """Parse dossier JSON bytes (UTF-8, a byte-order mark tolerated)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = f"not UTF-8 text (byte {error.start} cannot be decoded); save the file as UTF-8"
+        raise DossierInvalid([DossierError("", message)]) from None
+    return parse_dossier_text(text)
 
 
 def load_dossier_file(path: str | Path) -> object:

@@ -2,14 +2,19 @@
 
 Numbers become `Decimal`, integers `int`, dates `datetime.date`; keys follow the spec's order;
 `rubric`, `gwp_set` and `grid_factor_scope` get their defaults; the province becomes its short
-name. `gates` and `answers` are kept as given (the rubric layer checks them), except that
-binary floats become `Decimal`, so that no float enters the platform.
+name. What the platform cannot tell from absent is dropped, so that a document and its export
+normalise alike: an empty optional text (`"name_en": ""`), an empty optional list
+(`"credits": []`, `"answers": {}`); a reduction measure's `verified` defaults to false. `gates` and `answers`
+are kept as given (the rubric layer checks them), except that numbers are normalised as JSON
+sees them: a float becomes `Decimal`, and an integral number (`2.0`, `2E+0`) the integer it
+is, so that `2.0` and `2` are one answer with one input hash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
 from emissions.accounting.regions import normalise_province
@@ -30,6 +35,7 @@ from emissions.dossier.layout import (
 
 Document = dict[str, Any]
 Item = Mapping[str, object]
+_REQUIRED = frozenset({"energy", "gates"})
 _DEFAULTS = {
     "rubric": DEFAULT_RUBRIC,
     "gwp_set": DEFAULT_GWP_SET,
@@ -49,14 +55,19 @@ def _value(key: str, value: object) -> object:
     return value
 
 
+_ENTRY_DEFAULTS: dict[str, dict[str, object]] = {"reduction_measures": {"verified": False}}
+
+
 def _ordered(keys: tuple[str, ...], raw: Mapping[str, object]) -> dict[str, object]:
-    return {key: _value(key, raw[key]) for key in keys if key in raw}
+    # Required texts cannot be empty (schema minLength), so "" is always an optional text.
+    return {key: _value(key, raw[key]) for key in keys if key in raw and raw[key] != ""}
 
 
 def free_value(value: object) -> object:
-    """A free-form JSON value as given, with binary floats turned into Decimal."""
-    if isinstance(value, float):
-        return to_decimal(value)
+    """A free-form JSON value as given; numbers as JSON means them (see the module doc)."""
+    if isinstance(value, float | Decimal):
+        number = to_decimal(value)
+        return int(number) if number == number.to_integral_value() else number
     if isinstance(value, Mapping):
         return {key: free_value(entry) for key, entry in value.items()}
     if isinstance(value, list):
@@ -69,7 +80,10 @@ def _section(key: str, raw: object) -> object:
         return free_value(raw)
     # The schema has checked the shapes: list sections hold objects, sections are objects.
     if key in LIST_SECTIONS:
-        return [_ordered(SECTION_KEYS[key], entry) for entry in cast(list[Item], raw)]
+        defaults = _ENTRY_DEFAULTS.get(key, {})
+        return [
+            _ordered(SECTION_KEYS[key], {**defaults, **entry}) for entry in cast(list[Item], raw)
+        ]
     if key in SECTION_KEYS:
         return _ordered(SECTION_KEYS[key], cast(Item, raw))
     return _value(key, raw)
@@ -79,7 +93,9 @@ def normalise_document(data: Mapping[str, object]) -> Document:
     """The normalised document of a dossier that passed every reading rule."""
     merged = {**_DEFAULTS, **data}
     document: Document = {
-        key: _section(key, merged[key]) for key in TOP_LEVEL_KEYS if key in merged
+        key: _section(key, merged[key])
+        for key in TOP_LEVEL_KEYS
+        if key in merged and (merged[key] not in ([], {}) or key in _REQUIRED)
     }
     factory = document["factory"]
     factory["province"] = normalise_province(factory["province"])

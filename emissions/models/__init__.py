@@ -20,6 +20,7 @@ from emissions.models.inventory import (
     RefrigerantRecord,
     Scope3Entry,
 )
+from emissions.models.registries import Registry, RegistryAlias
 
 __all__ = [
     "CarbonCredit",
@@ -37,6 +38,8 @@ __all__ = [
     "ProcessEmission",
     "ReductionMeasure",
     "RefrigerantRecord",
+    "Registry",
+    "RegistryAlias",
     "Scope3Entry",
     "SerialClaim",
 ]

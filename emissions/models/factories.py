@@ -5,6 +5,7 @@ from django.db import models
 
 from emissions.accounting.regions import REGIONS
 from emissions.identifiers import credit_code_problem
+from emissions.limits import CODE_MAX_LENGTH, NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
 from zerocarbon.accounts.models import Organisation
 
 
@@ -19,8 +20,8 @@ class Factory(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="factories"
     )
-    name = models.CharField("名称 legal name", max_length=200)
-    name_en = models.CharField("English name", max_length=200, blank=True)
+    name = models.CharField("名称 legal name", max_length=TEXT_MAX_LENGTH)
+    name_en = models.CharField("English name", max_length=TEXT_MAX_LENGTH, blank=True)
     credit_code = models.CharField(
         "统一社会信用代码", max_length=18, validators=[validate_credit_code]
     )
@@ -28,8 +29,8 @@ class Factory(models.Model):
     grid_region = models.CharField(
         "电网区域 grid region", max_length=16, choices=[(r, r) for r in REGIONS], editable=False
     )
-    industry = models.CharField("行业代码 industry code", max_length=16, blank=True)
-    address = models.CharField("地址 address", max_length=300, blank=True)
+    industry = models.CharField("行业代码 industry code", max_length=CODE_MAX_LENGTH, blank=True)
+    address = models.CharField("地址 address", max_length=NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from emissions.limits import SERIAL_DIGITS, SERIAL_MAX_LENGTH, TEXT_MAX_LENGTH
 from emissions.models.inventory import InventoryLine, quantity_field
 
 GREEN_INSTRUMENTS = ["GEC", "GREEN_POWER", "I-REC"]
@@ -23,17 +24,21 @@ class GreenElectricityInstrument(InventoryLine):
         "emissions.Inventory", on_delete=models.CASCADE, related_name="green_electricity"
     )
     instrument = models.CharField(max_length=16, choices=[(i, i) for i in GREEN_INSTRUMENTS])
-    registry = models.CharField(max_length=200)
-    serial_from = models.CharField(max_length=80, blank=True)
-    serial_to = models.CharField(max_length=80, blank=True)
-    contract_ref = models.CharField(max_length=120, blank=True)
+    registry = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
+    serial_from = models.CharField(max_length=SERIAL_MAX_LENGTH, blank=True)
+    serial_to = models.CharField(max_length=SERIAL_MAX_LENGTH, blank=True)
+    contract_ref = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
     quantity_mwh = quantity_field()
     vintage = models.PositiveSmallIntegerField(null=True, blank=True)
-    evidence_ref = models.CharField(max_length=200, blank=True)
+    evidence_ref = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta(InventoryLine.Meta):
         constraints = [
-            models.CheckConstraint(condition=Q(quantity_mwh__gt=0), name="green_quantity_positive"),
+            # ≥ 0, not > 0: a contract of 0 MWh is readable, and the accounting lists it as an
+            # invalid instrument ("a positive quantity", spec/rubric.md); ranges hold ≥ 1.
+            models.CheckConstraint(
+                condition=Q(quantity_mwh__gte=0), name="green_quantity_non_negative"
+            ),
         ]
 
 
@@ -46,16 +51,16 @@ class CarbonCredit(InventoryLine):
         "emissions.Inventory", on_delete=models.CASCADE, related_name="credits"
     )
     instrument = models.CharField(max_length=16, choices=[(i, i) for i in CREDIT_INSTRUMENTS])
-    registry = models.CharField(max_length=200)
-    serial_from = models.CharField(max_length=80)
-    serial_to = models.CharField(max_length=80)
+    registry = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
+    serial_from = models.CharField(max_length=SERIAL_MAX_LENGTH)
+    serial_to = models.CharField(max_length=SERIAL_MAX_LENGTH)
     quantity_tco2e = quantity_field()
     vintage = models.PositiveSmallIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     retired_on = models.DateField(null=True, blank=True)
-    beneficiary = models.CharField(max_length=200, blank=True)
-    evidence_ref = models.CharField(max_length=200, blank=True)
-    project = models.CharField(max_length=200, blank=True)
+    beneficiary = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
+    evidence_ref = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
+    project = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta(InventoryLine.Meta):
         constraints = [
@@ -69,13 +74,15 @@ class CarbonCredit(InventoryLine):
 
 
 class SerialClaim(models.Model):
-    """One claimed serial range. Exactly one of `green` and `credit` is set."""
+    """One claimed serial range, keyed in canonical form: `registry` is the registry's key
+    (emissions.dossier.registries), `prefix` the canonical serial prefix
+    (emissions.identifiers.split_serial). Exactly one of `green` and `credit` is set."""
 
     instrument = models.CharField(max_length=16)
-    registry = models.CharField(max_length=200)
-    prefix = models.CharField(max_length=80)
-    start_key = models.CharField(max_length=40)  # zero-padded decimal, compares as text
-    end_key = models.CharField(max_length=40)
+    registry = models.CharField(max_length=TEXT_MAX_LENGTH)
+    prefix = models.CharField(max_length=SERIAL_MAX_LENGTH)
+    start_key = models.CharField(max_length=SERIAL_DIGITS)  # zero-padded: compares as text
+    end_key = models.CharField(max_length=SERIAL_DIGITS)
     green = models.OneToOneField(
         GreenElectricityInstrument,
         null=True,

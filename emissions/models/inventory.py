@@ -13,16 +13,25 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from emissions.limits import (
+    CODE_MAX_LENGTH,
+    DECIMAL_FRACTION_DIGITS,
+    DECIMAL_INTEGER_DIGITS,
+    NOTE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+)
 from emissions.models.factories import Factory
 from emissions.models.factors import FactorSet
 
-QUANTITY_DIGITS, QUANTITY_PLACES = 24, 6
+# Exactly what the dossier schema accepts (emissions.limits): nothing is rounded.
+QUANTITY_PLACES = DECIMAL_FRACTION_DIGITS
+QUANTITY_DIGITS = DECIMAL_INTEGER_DIGITS + DECIMAL_FRACTION_DIGITS
 
 
 def quantity_field(
     verbose_name: str | None = None, **options: Any
 ) -> models.DecimalField[Any, Any]:
-    """A quantity as given by the user: up to 18 integer digits and 6 decimals."""
+    """A quantity as given by the user, stored exactly (see emissions.limits)."""
     return models.DecimalField(
         verbose_name, max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES, **options
     )
@@ -57,7 +66,7 @@ class Inventory(models.Model):
     factor_set = models.ForeignKey(FactorSet, on_delete=models.PROTECT, related_name="inventories")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     production_output = quantity_field(null=True, blank=True, validators=NON_NEGATIVE)
-    production_unit = models.CharField(max_length=32, blank=True)
+    production_unit = models.CharField(max_length=CODE_MAX_LENGTH, blank=True)
     baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
     baseline_emissions_tco2e = quantity_field(null=True, blank=True)
     baseline_output = quantity_field(null=True, blank=True)
@@ -98,12 +107,12 @@ class InventoryLine(models.Model):
 
 class EnergyRecord(InventoryLine):
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="energy")
-    carrier = models.CharField(max_length=40)
+    carrier = models.CharField(max_length=CODE_MAX_LENGTH)
     quantity = quantity_field(validators=NON_NEGATIVE)
-    unit = models.CharField(max_length=16)
+    unit = models.CharField(max_length=CODE_MAX_LENGTH)
     monthly = models.JSONField(null=True, blank=True)  # 12 decimal strings, or null
-    enthalpy_kj_per_kg = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
-    note = models.CharField(max_length=300, blank=True)
+    enthalpy_kj_per_kg = quantity_field(null=True, blank=True)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
 
     class Meta(InventoryLine.Meta):
         constraints = [
@@ -117,18 +126,18 @@ class ProcessEmission(InventoryLine):
     inventory = models.ForeignKey(
         Inventory, on_delete=models.CASCADE, related_name="process_emissions"
     )
-    source = models.CharField(max_length=200)
-    gas = models.CharField(max_length=16)
+    source = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
+    gas = models.CharField(max_length=CODE_MAX_LENGTH)
     quantity = quantity_field(validators=NON_NEGATIVE)
-    unit = models.CharField(max_length=8)
+    unit = models.CharField(max_length=CODE_MAX_LENGTH)
 
 
 class RefrigerantRecord(InventoryLine):
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="refrigerants")
-    gas = models.CharField(max_length=16)
+    gas = models.CharField(max_length=CODE_MAX_LENGTH)
     quantity = quantity_field(validators=NON_NEGATIVE)
-    unit = models.CharField(max_length=8)
-    source = models.CharField(max_length=200, blank=True)
+    unit = models.CharField(max_length=CODE_MAX_LENGTH)
+    source = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
 
 
 class Scope3Entry(InventoryLine):
@@ -136,13 +145,13 @@ class Scope3Entry(InventoryLine):
     category = models.PositiveSmallIntegerField(
         choices=[(3, "3 transport"), (4, "4 products used")]
     )
-    source = models.CharField(max_length=200)
+    source = models.CharField(max_length=TEXT_MAX_LENGTH)
     tco2e = quantity_field(null=True, blank=True)
     quantity = quantity_field(null=True, blank=True)
-    unit = models.CharField(max_length=16, blank=True)
+    unit = models.CharField(max_length=CODE_MAX_LENGTH, blank=True)
     factor_tco2e_per_unit = quantity_field(null=True, blank=True)
-    factor_source = models.CharField(max_length=200, blank=True)
-    method = models.CharField(max_length=200, blank=True)
+    factor_source = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
+    method = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta(InventoryLine.Meta):
         constraints = [
@@ -161,7 +170,7 @@ class ReductionMeasure(InventoryLine):
     inventory = models.ForeignKey(
         Inventory, on_delete=models.CASCADE, related_name="reduction_measures"
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=TEXT_MAX_LENGTH)
     implemented_in = models.PositiveSmallIntegerField()
     reduction_tco2e = quantity_field(validators=NON_NEGATIVE)
     verified = models.BooleanField(default=False)
@@ -181,7 +190,9 @@ class EvidenceDocument(models.Model):
 
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=40)
-    reference = models.CharField(max_length=200, help_text="the evidence_ref claims point to")
+    reference = models.CharField(
+        max_length=TEXT_MAX_LENGTH, help_text="the evidence_ref claims point to"
+    )
     file = models.FileField(
         upload_to=evidence_path, validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)]
     )

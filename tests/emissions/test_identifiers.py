@@ -8,6 +8,7 @@ from emissions.identifiers import (
     CREDIT_CODE_ALPHABET,
     SerialRange,
     SerialRangeError,
+    canonical_identity,
     credit_code_check_character,
     credit_code_problem,
     is_valid_credit_code,
@@ -57,19 +58,19 @@ RANGES = {
     "a green certificate range": (
         "GEC2023000100001",
         "GEC2023000108000",
-        SerialRange("GEC", 2023000100001, 2023000108000),
+        SerialRange("gec", 2023000100001, 2023000108000),
     ),
     "a CCER range whose prefix ends in a hyphen": (
         "CCER-0001-2023-000001",
         "CCER-0001-2023-001468",
-        SerialRange("CCER-0001-2023-", 1, 1468),
+        SerialRange("ccer-0001-2023-", 1, 1468),
     ),
-    "numbers of different widths": ("A-9", "A-10", SerialRange("A-", 9, 10)),
+    "numbers of different widths": ("A-9", "A-10", SerialRange("a-", 9, 10)),
     "serials that are only digits": ("0001", "0001", SerialRange("", 1, 1)),
     "numbers beyond 64 bits": (
         "X" + "9" * 30,
         "X" + "9" * 30,
-        SerialRange("X", int("9" * 30), int("9" * 30)),
+        SerialRange("x", int("9" * 30), int("9" * 30)),
     ),
 }
 
@@ -92,10 +93,11 @@ BAD_RANGES = {
         "serial 'GEC-A' does not end in a decimal number",
     ),
     "an empty serial": ("", "1", "serial '' does not end"),
-    "different prefixes": ("A1", "B2", "have different prefixes ('A' and 'B')"),
+    "different prefixes": ("A1", "B2", "have different prefixes ('a' and 'b')"),
     "a prefix that differs only in its digits": ("A1-5", "A2-6", "different prefixes"),
     "a backwards range": ("A10", "A9", "serial_from 'A10' is after serial_to 'A9'"),
-    "a number too long to convert": ("A" + "1" * 5000, "A1", "has a number of 5000 digits"),
+    "a number too long to convert": ("A" + "1" * 5000, "A1", "ends in a number of 5000 digits"),
+    "a number of 41 digits": ("A" + "1" * 41, "A1", "of 41 digits; at most 40 are supported"),
 }
 
 
@@ -138,5 +140,48 @@ def test_a_number_of_more_than_forty_digits_has_no_normalised_key() -> None:
 
 
 def test_leading_zeros_do_not_count_towards_the_forty_digits() -> None:
-    assert split_serial("A" + "0" * 45 + "7") == ("A", 7)
+    assert split_serial("A" + "0" * 45 + "7") == ("a", 7)
     assert SerialRange("A", 7, 7).normalised_key() == ("0" * 39 + "7",) * 2
+
+
+CANONICAL = {
+    "a trailing space": ("中国绿证 ", "中国绿证"),
+    "an ideographic space": ("中国\u3000绿证", "中国绿证"),
+    "a zero-width space": ("\u200b中国绿证", "中国绿证"),
+    "a byte-order mark and a word joiner": ("\ufeff中国\u2060绿证", "中国绿证"),
+    "a soft hyphen": ("GEC\u00ad2023", "gec2023"),
+    "lower case": ("gec2023", "gec2023"),
+    "full-width letters and digits": ("ＧＥＣ２０２３", "gec2023"),
+    "tabs and line breaks": ("\tGEC\n2023\r", "gec2023"),
+    "a non-breaking space": ("GEC\u00a02023", "gec2023"),
+    "a variation selector": ("中国绿证\ufe0f", "中国绿证"),
+    "a Hangul filler": ("GEC\u3164", "gec"),
+    "German sharp s folds to ss": ("Straße", "strasse"),
+    "full-width brackets become ASCII": ("（北京）", "(北京)"),
+}
+
+
+@pytest.mark.parametrize(("text", "canonical"), CANONICAL.values(), ids=list(CANONICAL))
+def test_identifiers_compare_in_canonical_form(text: str, canonical: str) -> None:
+    assert canonical_identity(text) == canonical
+    assert canonical_identity(canonical) == canonical  # idempotent
+
+
+@pytest.mark.parametrize(
+    "serial",
+    [" GEC2023000100001", "\u200bGEC2023000100001", "gec2023000100001",
+     "ＧＥＣ２０２３０００１０００01", "GEC 2023000100001"],
+)  # fmt: skip
+def test_cosmetic_variants_of_a_serial_are_the_same_serial(serial: str) -> None:
+    assert split_serial(serial) == ("gec", 2023000100001)
+
+
+def test_the_ascii_fast_path_agrees_with_the_full_rule() -> None:
+    import unicodedata
+
+    from emissions.identifiers import _invisible
+
+    for char in map(chr, range(128)):
+        text = f"a{char}B"
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+        assert canonical_identity(text) == "".join(c for c in folded if not _invisible(c))

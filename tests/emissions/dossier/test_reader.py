@@ -149,11 +149,31 @@ def test_a_number_too_large_or_too_fine_to_write_plainly_is_out_of_range(
     assert "is out of range; expected at most 40 digits before and after" in errors[0].message
 
 
-def test_a_number_of_forty_digits_either_side_of_the_point_reads() -> None:
-    quantity = Decimal("9" * 40 + "." + "1" * 40)
-    assert read(edited(example(), {"/energy/0/quantity": quantity})).inventory.energy[
-        0
-    ].quantity == (quantity)
+@pytest.mark.parametrize(
+    "text", ["9" * 18 + "." + "1" * 12, "0." + "0" * 11 + "1", "123.1234567", "1" * 18 + ".5000000"]
+)
+def test_a_number_the_database_stores_exactly_reads_unchanged(text: str) -> None:
+    for quantity in (Decimal(text), text):
+        line = read(edited(example(), {"/energy/0/quantity": quantity})).inventory.energy[0]
+        assert line.quantity == Decimal(text)
+        assert format(line.quantity, "f") == text
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("1" * 19, "has 19 digits before the decimal point; at most 18 are supported"),
+        ("0." + "0" * 12 + "1", "has 13 decimal places; at most 12 are stored exactly"),
+        ("9" * 40 + "." + "1" * 40, "has 40 decimal places; at most 12"),
+    ],
+)
+def test_a_number_the_database_cannot_store_exactly_is_refused_at_its_path(
+    text: str, fragment: str
+) -> None:
+    for quantity in (Decimal(text), text):
+        errors = errors_of(edited(example(), {"/energy/0/quantity": quantity}))
+        assert [error.path for error in errors] == ["/energy/0/quantity"]
+        assert fragment in errors[0].message
 
 
 def test_only_numbers_convert_to_decimals() -> None:

@@ -10,7 +10,8 @@ from jsonschema import Draft202012Validator
 
 from emissions.dossier.errors import DossierError
 from emissions.dossier.layout import LIST_SECTIONS, SECTION_KEYS, TOP_LEVEL_KEYS
-from emissions.dossier.schema import dossier_schema, schema_errors, show
+from emissions.dossier.schema import schema_errors, show
+from emissions.limits import dossier_schema
 
 from .support import example
 
