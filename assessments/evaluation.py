@@ -20,9 +20,11 @@ from assessments.scoring import present as score_present
 from assessments.scoring.answers import Answers
 from assessments.scoring.engine import ScoringInput, score
 from assessments.scoring.rubric import Rubric
+from emissions.accounting import exact_json
 from emissions.accounting import present as accounting_present
 from emissions.accounting.engine import account
 from emissions.accounting.factors import FactorSet
+from emissions.accounting.formatting import stripped
 from emissions.dossier import ReadDossier
 
 RESULT_KEYS = (
@@ -33,7 +35,7 @@ RESULT_KEYS = (
 
 @dataclass(frozen=True)
 class Evaluated:
-    result: dict[str, Any]  # Decimals inside; `result_json` writes them as JSON numbers
+    result: dict[str, Any]  # Decimals inside; `exact_json` writes them as JSON numbers
     inputs: dict[str, Any]  # the canonical inputs snapshot the hash covers
     input_sha256: str
     factor_values: dict[str, str]  # every factor value the accounting used, by stable key
@@ -42,7 +44,7 @@ class Evaluated:
 def canonical(value: Any) -> Any:
     """JSON-ready copy: decimals as normalised strings, dates ISO, mappings as dicts."""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return format(stripped(value), "f")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
@@ -58,6 +60,22 @@ def canonical_json(value: Any) -> str:
 
 def sha256_of(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def record_sha256(
+    inputs: Mapping[str, Any], result: Mapping[str, Any], factor_values: Mapping[str, str]
+) -> str:
+    """The stored evaluation's `sha256`: canonical JSON (keys sorted, separators `,` and `:`)
+    of inputs, result and factor values together, the result's numbers written as the JSON
+    numbers it is stored with (exact, normalised). Inputs and factor values hold only text.
+
+    For numbers of up to 15 significant digits and not below 0.0001 (every value the output
+    rounding leaves, unless a stored factor is smaller) that is exactly the text the platform
+    hashed when it still stored results through float: those hashes are unchanged and verify.
+    """
+    record = {"inputs": inputs, "result": result, "factor_values": factor_values}
+    text = exact_json.dumps(record, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def evaluate(
@@ -102,6 +120,7 @@ def evaluate(
         **score_present.present(scored),
         "input_sha256": digest,
     }
+    parts["factors"]["warnings"] += read.warnings  # e.g. a registry the platform does not know
     result = {key: parts[key] for key in RESULT_KEYS}
     values = {key: canonical(value) for key, value in accounting.factors.values}
     return Evaluated(result=result, inputs=inputs, input_sha256=digest, factor_values=values)
@@ -109,6 +128,4 @@ def evaluate(
 
 def result_json(result: Mapping[str, Any], *, indent: int | None = 2) -> str:
     """The result as JSON with every Decimal written as a JSON number, digits intact."""
-    return json.dumps(
-        result, ensure_ascii=False, indent=indent, default=accounting_present.json_default
-    )
+    return exact_json.dumps(result, indent=indent)

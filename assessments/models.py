@@ -12,7 +12,28 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from emissions.accounting.exact_json import DecimalJSONDecoder, ExactJSONEncoder
 from emissions.models import EvidenceDocument, Inventory
+
+
+class ExactJSONField(models.JSONField):
+    """A JSONField whose numbers are exact at any magnitude: Decimals are written with exactly
+    their digits (the result writer) and numbers with a fraction are read back as Decimal.
+
+    Django's JSONField goes through float both ways. It passes its encoder class to
+    `json.dumps` (psycopg2's Jsonb adapter and SQLite's text alike) and its decoder class to
+    `json.loads` when reading, so these two classes are all it takes; jsonb keeps the digits.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["encoder"] = ExactJSONEncoder
+        kwargs["decoder"] = DecimalJSONDecoder
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        del kwargs["encoder"], kwargs["decoder"]  # fixed by the class
+        return name, path, args, kwargs
 
 
 class PublishedRubricIsFrozen(Exception):
@@ -55,7 +76,7 @@ class Assessment(models.Model):
     inventory = models.ForeignKey(Inventory, on_delete=models.PROTECT, related_name="assessments")
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    declared_gates = models.JSONField(default=dict)  # {"G1": true, "G2": true}
+    declared_gates = ExactJSONField(default=dict)  # {"G1": true, "G2": true}
     as_of = models.DateField(
         null=True, blank=True, help_text="evaluation date; default: submission day"
     )
@@ -64,11 +85,30 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     evaluation_error = models.TextField(blank=True)
+    # The outbox of the evaluation: a submission (status submitted, submitted_at) is recorded
+    # in the same transaction as these; the task is published after the commit, and the
+    # periodic sweep publishes again what was never handed over or must have been lost.
+    evaluation_enqueued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="when the task queue took the evaluation of the latest submission; "
+        "empty while it has not (the sweep publishes it again)",
+    )
+    evaluation_enqueue_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="times the latest submission was handed to the task queue"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-updated_at"]
+        indexes = [
+            models.Index(
+                fields=["evaluation_enqueued_at"],
+                condition=Q(status="submitted"),
+                name="assessment_outbox",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["inventory", "rubric"], name="assessment_inventory_rubric_unique"
@@ -88,7 +128,7 @@ class Answer(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     item_id = models.CharField(max_length=64)
-    value = models.JSONField()
+    value = ExactJSONField()  # as the dossier typed it: numbers stay JSON numbers
     note = models.TextField(blank=True)
     evidence = models.ManyToManyField(EvidenceDocument, blank=True, related_name="answers")
     updated_at = models.DateTimeField(auto_now=True)
@@ -115,9 +155,10 @@ class Evaluation(models.Model):
     factor_set_version = models.CharField(max_length=32)
     gwp_set = models.CharField(max_length=4)
     code_version = models.CharField(max_length=40)
-    inputs = models.JSONField()
-    result = models.JSONField()
-    factor_values = models.JSONField(default=dict, help_text="every factor value used, by key")
+    # Exact numbers: a result with 1E+21 tCO2e or 30 significant digits is kept digit for digit.
+    inputs = ExactJSONField()
+    result = ExactJSONField()
+    factor_values = ExactJSONField(default=dict, help_text="every factor value used, by key")
     input_sha256 = models.CharField(max_length=64)
     sha256 = models.CharField(max_length=64)
     total_score = models.DecimalField(max_digits=6, decimal_places=2)

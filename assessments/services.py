@@ -3,21 +3,32 @@
 Transitions happen only here. An invalid one raises `InvalidTransition` (409 with a reason).
 Evaluation is idempotent: identical inputs reuse the stored row (unique input_sha256 per
 assessment), so a task delivered twice, or re-run after a worker died, leaves one record.
+
+Submissions always finish. The assessment row is the outbox: the submission is recorded in
+the transaction of the transition, the task is published after the commit, and a broker that
+cannot take it leaves `evaluation_enqueued_at` empty. `sweep_submissions` (beat, every
+minute) publishes again what the queue never took, or took so long ago that the message must
+be lost; after MAX_ENQUEUE_ATTEMPTS it records a failure the user can act on instead. A task
+that fails for any reason records why on the row (`failed`, `evaluation_error`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis import RedisError
 
 from assessments.dossier import export_dossier, read_full_dossier
-from assessments.evaluation import Evaluated, evaluate, sha256_of
+from assessments.evaluation import Evaluated, evaluate, record_sha256
 from assessments.models import Assessment, Evaluation
 from emissions.selectors import kernel_factor_set
 from zerocarbon.accounts.tenancy import Actor, require_write
@@ -25,6 +36,13 @@ from zerocarbon.errors import Conflict
 from zerocarbon.version import CODE_VERSION
 
 logger = logging.getLogger(__name__)
+
+# What a publish can raise when the broker is unreachable (kombu wraps most of it).
+PUBLISH_ERRORS = (KombuError, RedisError, OSError)
+MAX_ENQUEUE_ATTEMPTS = 3
+# The submitter publishes right after its commit; the sweep leaves it this long to do so.
+ENQUEUE_GRACE = timedelta(seconds=60)
+SWEEP_BATCH = 500
 
 
 class InvalidTransition(Conflict):
@@ -55,9 +73,9 @@ def _check_transition(assessment: Assessment, action: str) -> str:
 def submit_assessment(
     actor: Actor, assessment: Assessment, *, as_of: date | None = None
 ) -> Assessment:
-    """draft → submitted; the evaluation is enqueued once the transaction commits."""
-    from assessments.tasks import assessment_evaluate_task
-
+    """draft/failed → submitted, recorded with its evaluation request in one transaction; the
+    task is published once the transaction commits, or later by the sweep. The assessment
+    returned says whether the queue took it (`evaluation_enqueued_at`)."""
     require_write(actor, assessment.inventory.factory.organisation)
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -66,9 +84,101 @@ def submit_assessment(
         locked.submitted_by_id = actor.pk
         locked.as_of = as_of or timezone.localdate()
         locked.evaluation_error = ""
+        locked.evaluation_enqueued_at = None
+        locked.evaluation_enqueue_attempts = 1
         locked.save()
-        transaction.on_commit(lambda: assessment_evaluate_task.delay(locked.pk))
+        _publish_on_commit(locked)
+    # After the commit: published (or, without a broker, already evaluated in-process).
+    locked.refresh_from_db(fields=["status", "evaluation_error", "evaluation_enqueued_at"])
     return locked
+
+
+def _publish_on_commit(assessment: Assessment) -> None:
+    pk, submitted_at = assessment.pk, assessment.submitted_at
+    transaction.on_commit(lambda: publish_evaluation(pk, submitted_at))
+
+
+def publish_evaluation(assessment_id: int, submitted_at: datetime | None) -> bool:
+    """Hand the evaluation of a recorded submission to the task queue; True if it took it.
+
+    Never raises into the caller: the submission is recorded, so a broker that cannot be
+    reached costs a warning, and the sweep publishes it later. Without a broker (quickstart)
+    the task runs here and now, as a worker would run it: its failures are recorded on the
+    row and logged, not raised (CELERY_TASK_EAGER_PROPAGATES is off).
+    """
+    from assessments.tasks import assessment_evaluate_task
+
+    try:
+        assessment_evaluate_task.apply_async((assessment_id,))
+    except PUBLISH_ERRORS as error:
+        logger.warning(
+            "evaluation of assessment %s not queued (%s: %s); the sweep will publish it again",
+            assessment_id,
+            type(error).__name__,
+            error,
+        )
+        return False
+    # Only for the submission it was published for, not for a later one.
+    Assessment.objects.filter(pk=assessment_id, submitted_at=submitted_at).update(
+        evaluation_enqueued_at=timezone.now()
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    republished: list[int] = field(default_factory=list)
+    gave_up: list[int] = field(default_factory=list)
+
+
+def sweep_submissions(*, now: datetime | None = None) -> SweepOutcome:
+    """Publish again each submission the queue never took, or took so long ago (longer than
+    the task time limit plus the visibility timeout) that its message must be lost; record a
+    failure on those already handed over MAX_ENQUEUE_ATTEMPTS times."""
+    now = now or timezone.now()
+    outcome = SweepOutcome()
+    stalled = Assessment.objects.filter(_stalled(now)).order_by("submitted_at")
+    for pk in stalled.values_list("pk", flat=True)[:SWEEP_BATCH]:
+        with transaction.atomic():
+            # Skip rows another sweep or a submission holds; re-check under the lock.
+            locked = (
+                Assessment.objects.select_for_update(skip_locked=True)
+                .filter(_stalled(now), pk=pk)
+                .first()
+            )
+            if locked is None:
+                continue
+            if locked.evaluation_enqueue_attempts >= MAX_ENQUEUE_ATTEMPTS:
+                _fail(locked, _gave_up_message(locked, now))
+                outcome.gave_up.append(pk)
+                continue
+            locked.evaluation_enqueue_attempts += 1
+            locked.evaluation_enqueued_at = None
+            locked.save(update_fields=["evaluation_enqueue_attempts", "evaluation_enqueued_at"])
+            _publish_on_commit(locked)
+            outcome.republished.append(pk)
+    return outcome
+
+
+def _stalled(now: datetime) -> Q:
+    lost_after = timedelta(
+        seconds=settings.CELERY_TASK_TIME_LIMIT
+        + settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    )
+    never_taken = Q(evaluation_enqueued_at__isnull=True, submitted_at__lt=now - ENQUEUE_GRACE)
+    lost = Q(evaluation_enqueued_at__lt=now - lost_after)
+    return Q(status=Assessment.Status.SUBMITTED) & (never_taken | lost)
+
+
+def _gave_up_message(assessment: Assessment, now: datetime) -> str:
+    submitted = timezone.localtime(assessment.submitted_at or now)
+    return (
+        f"The evaluation never ran: it was handed to the task queue "
+        f"{assessment.evaluation_enqueue_attempts} times since {submitted:%Y-%m-%d %H:%M} "
+        "(the queue could not be reached, or a worker stopped while holding it). Submit again; "
+        "if it happens again, contact support with reference "
+        f"{failure_reference(None, assessment.pk)}. 评价未能启动，请重新提交。"
+    )
 
 
 def reopen_assessment(actor: Actor, assessment: Assessment) -> Assessment:
@@ -76,6 +186,8 @@ def reopen_assessment(actor: Actor, assessment: Assessment) -> Assessment:
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         locked.status = _check_transition(locked, "reopen")
+        locked.evaluation_enqueued_at = None  # the outbox describes the latest submission
+        locked.evaluation_enqueue_attempts = 0
         locked.save()
     return locked
 
@@ -132,9 +244,7 @@ def _record(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evalua
 
 
 def _store(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluation:
-    inputs = evaluated.inputs
-    result = sha256_ready(evaluated.result)
-    record = {"inputs": inputs, "result": result, "factor_values": evaluated.factor_values}
+    inputs, result = evaluated.inputs, evaluated.result  # stored exactly (ExactJSONField)
     try:
         with transaction.atomic():
             return Evaluation.objects.create(
@@ -149,7 +259,7 @@ def _store(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluat
                 result=result,
                 factor_values=evaluated.factor_values,
                 input_sha256=evaluated.input_sha256,
-                sha256=sha256_of(record),
+                sha256=record_sha256(inputs, result, evaluated.factor_values),
                 total_score=evaluated.result["total_score"],
                 star_level=evaluated.result["star_level"],
                 zero_carbon=evaluated.result["zero_carbon"],
@@ -158,21 +268,45 @@ def _store(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluat
         return assessment.evaluations.get(input_sha256=evaluated.input_sha256)
 
 
-def sha256_ready(result: dict[str, Any]) -> dict[str, Any]:
-    """The result as stored in JSON: Decimals as JSON numbers (exact, via the result writer)."""
-    import json
-
-    from assessments.evaluation import result_json
-
-    loaded: dict[str, Any] = json.loads(result_json(result, indent=None))
-    return loaded
-
-
 def record_evaluation_failure(assessment_id: int, message: str) -> None:
+    """submitted → failed with a message the user can act on (submit is allowed again)."""
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().filter(pk=assessment_id).first()
         if assessment is None or assessment.status != Assessment.Status.SUBMITTED:
             return
-        assessment.status = Assessment.Status.FAILED
-        assessment.evaluation_error = message
-        assessment.save(update_fields=["status", "evaluation_error", "updated_at"])
+        _fail(assessment, message)
+
+
+def _fail(locked: Assessment, message: str) -> None:
+    locked.status = Assessment.Status.FAILED
+    locked.evaluation_error = message
+    locked.save(update_fields=["status", "evaluation_error", "updated_at"])
+
+
+def failure_reference(task_id: str | None, assessment_id: int) -> str:
+    """What support needs to find the log lines: the task id (or assessment) and the time."""
+    when = timezone.localtime().isoformat(timespec="seconds")
+    return f"{f'task {task_id}' if task_id else f'assessment {assessment_id}'} at {when}"
+
+
+def timed_out_message(reference: str) -> str:
+    return (
+        f"The evaluation took longer than its limit of {settings.CELERY_TASK_SOFT_TIME_LIMIT} s "
+        "and was stopped; nothing was recorded. Submit again; if it happens again, contact "
+        f"support with reference {reference}. 评价超时，请重新提交。"
+    )
+
+
+def unexpected_error_message(error: BaseException, reference: str) -> str:
+    return (
+        f"The evaluation stopped on an unexpected error ({type(error).__name__}): a fault of "
+        "the platform, not of your data, and nothing was recorded. Submit again; if it happens "
+        f"again, contact support with reference {reference}. 评价意外中断，请重新提交。"
+    )
+
+
+def unreachable_database_message(error: BaseException, reference: str) -> str:
+    return (
+        f"The evaluation could not reach the database ({error}); submit again. If it happens "
+        f"again, contact support with reference {reference}."
+    )

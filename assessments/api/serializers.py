@@ -38,6 +38,10 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     year = serializers.IntegerField(source="inventory.year", read_only=True)
     boundary = serializers.CharField(source="inventory.boundary", read_only=True)
     rubric = serializers.SerializerMethodField()
+    evaluation_queued = serializers.SerializerMethodField(
+        help_text="whether the task queue has taken the evaluation of the latest submission; "
+        "false while submitted: accepted, the platform queues it as soon as the queue answers"
+    )
 
     class Meta:
         model = Assessment
@@ -54,6 +58,8 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
             "as_of",
             "submitted_at",
             "evaluation_error",
+            "evaluation_queued",
+            "evaluation_enqueued_at",
             "created_at",
             "updated_at",
         ]
@@ -61,6 +67,9 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
     def get_rubric(self, assessment: Assessment) -> dict[str, str]:
         return {"code": assessment.rubric.code, "edition": assessment.rubric.edition}
+
+    def get_evaluation_queued(self, assessment: Assessment) -> bool:
+        return assessment.evaluation_enqueued_at is not None
 
 
 class SubmitSerializer(serializers.Serializer[None]):

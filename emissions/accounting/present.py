@@ -2,24 +2,26 @@
 
 Rounding happens here and only here, half-up (dossier.md, "Rounding in the output only"):
 tCO2e and MWh to 3 places, ratios to 4; factor values as stored. Values stay `Decimal`;
-`json_default` writes them as JSON numbers with exactly their decimal digits.
+`exact_json` writes them as JSON numbers with exactly their decimal digits.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
 from .results import AccountingResult, FactorsUsed, Metrics
 
 TONNES_AND_MWH = Decimal("0.001")
 RATIO = Decimal("0.0001")
-# Up to 15 significant digits, a decimal survives the trip through a binary double exactly.
-_DOUBLE_DIGITS = 15
+# Rounding must not depend on the caller's decimal context: its default 28 digits cannot hold
+# 1E+25 tCO2e to the thousandth (quantize would raise). 1000 digits hold any value the
+# reader's limits let the accounting produce.
+_ROUNDING = Context(prec=1000, traps=[InvalidOperation])
 
 
 def _round(value: Decimal, places: Decimal) -> Decimal:
-    return value.quantize(places, rounding=ROUND_HALF_UP)
+    return value.quantize(places, rounding=ROUND_HALF_UP, context=_ROUNDING)
 
 
 def _ratio(value: Decimal | None) -> Decimal | None:
@@ -91,20 +93,3 @@ def present(result: AccountingResult) -> dict[str, Any]:
             {"path": issue.path, "message": issue.message} for issue in result.instrument_issues
         ],
     }
-
-
-def json_default(value: object) -> int | float:
-    """`json.dumps(..., default=json_default)`: a `Decimal` as a JSON number, digits intact.
-
-    0.5880 is written 0.588 (normalised). The number goes through `int` or `float` only when
-    that is exact (at most 15 significant digits); anything longer raises `ValueError` rather
-    than write a rounded number.
-    """
-    if not isinstance(value, Decimal):
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-    normalised = value.normalize()
-    if not normalised.is_finite() or len(normalised.as_tuple().digits) > _DOUBLE_DIGITS:
-        raise ValueError(f"{value} cannot be written as a JSON number without loss")
-    if normalised == normalised.to_integral_value():
-        return int(normalised)
-    return float(normalised)

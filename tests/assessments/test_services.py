@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import OperationalError
 
 from assessments import services
-from assessments.evaluation import sha256_of
+from assessments.evaluation import record_sha256, sha256_of
 from assessments.models import Assessment, Evaluation
 from assessments.services import InvalidTransition, evaluate_assessment, submit_assessment
 from assessments.tasks import MAX_RETRIES, assessment_evaluate_task
@@ -56,12 +56,9 @@ def test_the_evaluation_hash_covers_inputs_and_result(
     submit(alice, demo["suzhou"], AS_OF)
     evaluation = demo["suzhou"].evaluations.get()
     assert evaluation.input_sha256 == sha256_of(evaluation.inputs)
-    record = {
-        "inputs": evaluation.inputs,
-        "result": evaluation.result,
-        "factor_values": evaluation.factor_values,
-    }
-    assert evaluation.sha256 == sha256_of(record)
+    assert evaluation.sha256 == record_sha256(
+        evaluation.inputs, evaluation.result, evaluation.factor_values
+    )
     assert "389.31" in evaluation.factor_values.values()  # NCV of natural gas, as used
     assert evaluation.result["input_sha256"] == evaluation.input_sha256
     assert evaluation.inputs["as_of"] == "2025-06-30"

@@ -3,14 +3,14 @@ of the factors, emissions and metrics parts, exactly after the output's rounding
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal, localcontext
 
 import pytest
 
+from emissions.accounting import exact_json
 from emissions.accounting.engine import ACCOUNTING_CONTEXT, account
 from emissions.accounting.library import load_default_factor_set
-from emissions.accounting.present import json_default, present
+from emissions.accounting.present import present
 
 from .support import AS_OF, EXAMPLE_NAMES, example_inventory, expected
 
@@ -44,7 +44,7 @@ def test_the_presented_example_writes_as_json_numbers_equal_to_the_expected_ones
     name: str,
 ) -> None:
     result = present(account(example_inventory(name), load_default_factor_set(), AS_OF))
-    written = json.loads(json.dumps(result, default=json_default), parse_float=Decimal)
+    written = exact_json.loads(exact_json.dumps(result))
     for part in ("factors", "emissions", "metrics"):
         for key, value in expected(name)[part].items():
             assert written[part][key] == value

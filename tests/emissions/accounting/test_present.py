@@ -1,17 +1,15 @@
-"""Presentation: the spec's field names, half-up rounding in the output only, factor values as
-stored, None as null, and Decimals written as exact JSON numbers."""
+"""Presentation: the spec's field names, half-up rounding in the output only (at any magnitude),
+factor values as stored, None as null (test_exact_json.py: how the numbers are written)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
-import pytest
-
+from emissions.accounting import exact_json
 from emissions.accounting.engine import account
 from emissions.accounting.library import load_default_factor_set
-from emissions.accounting.present import json_default, present
+from emissions.accounting.present import present
 from emissions.accounting.results import AccountingResult
 
 from .support import AS_OF, gec, grid_mwh, inventory
@@ -79,7 +77,7 @@ def test_factor_values_are_shown_as_stored_and_undefined_ratios_as_none() -> Non
     assert str(presented["factors"]["grid_factor_tco2_per_mwh"]) == "0.5500"
     assert presented["metrics"]["renewable_electricity_share"] is None
     assert presented["metrics"]["intensity_reduction"] is None
-    assert json.dumps(presented, default=json_default).count("null") == 3
+    assert exact_json.dumps(presented).count("null") == 3
 
 
 def test_instrument_issues_are_listed_with_path_and_message() -> None:
@@ -94,32 +92,10 @@ def test_instrument_issues_are_listed_with_path_and_message() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (D("0.5880"), "0.588"),
-        (D("14600.000"), "14600"),
-        (D("8922.740"), "8922.74"),
-        (D("-4876.800"), "-4876.8"),
-        (D("0.0001"), "0.0001"),
-        (D("123456789012.345"), "123456789012.345"),
-        (D("1E+3"), "1000"),
-    ],
-)
-def test_a_decimal_is_written_as_a_json_number_with_exactly_its_digits(
-    value: Decimal, text: str
-) -> None:
-    written = json.dumps({"x": value}, default=json_default)
-    assert written == f'{{"x": {text}}}'
-    assert json.loads(written, parse_float=Decimal)["x"] == value
-
-
-@pytest.mark.parametrize("value", [D("1234567890123.4567"), D("NaN"), D("Infinity")])
-def test_a_decimal_that_a_json_number_cannot_hold_exactly_is_refused(value: Decimal) -> None:
-    with pytest.raises(ValueError, match="cannot be written as a JSON number without loss"):
-        json_default(value)
-
-
-def test_only_decimals_are_turned_into_json_numbers() -> None:
-    with pytest.raises(TypeError, match="set is not JSON serialisable"):
-        json.dumps({"x": {1}}, default=json_default)
+def test_rounding_does_not_depend_on_the_callers_decimal_context() -> None:
+    result = result_of(energy=(grid_mwh("1"),))
+    huge = D("123456789012345678901234567890.123456")
+    result = replace(result, emissions=replace(result.emissions, category_1=huge))
+    with localcontext(prec=28):  # the default: it cannot hold 33 digits after quantize
+        presented = present(result)
+    assert presented["emissions"]["category_1"] == D("123456789012345678901234567890.123")

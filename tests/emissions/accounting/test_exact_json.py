@@ -1,0 +1,158 @@
+"""The exact JSON writer: every Decimal a JSON number with exactly its digits, at any
+magnitude, plain and normalised; everything else written exactly as `json.dumps` writes it."""
+
+from __future__ import annotations
+
+import enum
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from emissions.accounting.exact_json import (
+    DecimalJSONDecoder,
+    ExactJSONEncoder,
+    dumps,
+    loads,
+    number_text,
+    plain,
+)
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("0.5880"), "0.588"),
+        (D("14600.000"), "14600"),
+        (D("8922.740"), "8922.74"),
+        (D("-4876.800"), "-4876.8"),
+        (D("0.0001"), "0.0001"),
+        (D("1E+3"), "1000"),
+        (D("123456789012.345"), "123456789012.345"),
+        (D("1234567890123.4567"), "1234567890123.4567"),  # 17 digits: float would lose one
+        (D("999999999999999999.123456"), "999999999999999999.123456"),
+        (D("999999999999999999.999999999999"), "999999999999999999.999999999999"),
+        (D("1E+21"), "1000000000000000000000"),
+        (
+            D("-1.234567890123456789012345678901234E+40"),
+            "-12345678901234567890123456789012340000000",
+        ),
+        (D("1E-12"), "0.000000000001"),
+        (D("0.000000000001000"), "0.000000000001"),
+        (D("-0.000"), "0"),
+        (D("0E+5"), "0"),
+        (D("-0"), "0"),
+    ],
+)
+def test_a_decimal_is_written_as_a_json_number_with_exactly_its_digits(
+    value: Decimal, text: str
+) -> None:
+    written = dumps({"x": value})
+    assert written == f'{{"x": {text}}}'
+    assert loads(written)["x"] == value
+
+
+def test_digits_beyond_the_default_context_are_never_rounded() -> None:
+    thirty_four = D("1234567890123456789012345678.901234")  # 34 digits > the default 28
+    assert number_text(thirty_four) == "1234567890123456789012345678.901234"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(D("12.400"), "12.4"), (D("8E+3"), "8000"), (D("-0.0"), "-0"), (D("NaN"), "NaN")],
+)
+def test_plain_keeps_the_sign_of_zero_for_the_canonical_hash(value: Decimal, text: str) -> None:
+    assert plain(value) == text
+
+
+@pytest.mark.parametrize("value", [D("NaN"), D("-Infinity"), D("sNaN")])
+def test_a_decimal_without_a_json_number_is_refused(value: Decimal) -> None:
+    with pytest.raises(ValueError, match="cannot be written as a JSON number"):
+        dumps([value])
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_float_without_a_json_number_is_refused(value: float) -> None:
+    with pytest.raises(ValueError, match="Out of range float"):
+        dumps([value])
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+PLAIN_DATA: list[Any] = [
+    None,
+    True,
+    '中文 "quoted" \n\u2028',
+    [],
+    {},
+    [1, -2.5, 1e300, {"a": [], "b": {}}],
+    {"z": [None, False, {"k": "v"}], "a": (1, 2), "m": {"y": 1, "x": [3]}},
+    {"level": Level.HIGH, 7: "int key", "键": "值"},
+]
+OPTIONS: list[dict[str, Any]] = [
+    {},
+    {"indent": 2},
+    {"indent": 0},
+    {"indent": "\t", "sort_keys": True},
+    {"separators": (",", ":"), "sort_keys": True},
+    {"ensure_ascii": True},
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+@pytest.mark.parametrize("value", PLAIN_DATA)
+def test_everything_but_decimals_is_written_as_json_dumps_writes_it(
+    value: Any, options: dict[str, Any]
+) -> None:
+    try:
+        expected = json.dumps(value, **{"ensure_ascii": False, **options})
+    except TypeError:  # json cannot sort int and str keys together; neither can we
+        with pytest.raises(TypeError):
+            dumps(value, **options)
+        return
+    assert dumps(value, **options) == expected
+
+
+def test_a_decimal_key_is_written_as_its_number() -> None:
+    assert dumps({D("2.50"): 1}) == '{"2.5": 1}'
+
+
+@pytest.mark.parametrize("key", [None, True, 1.5, ("a",)])
+def test_keys_must_be_text_or_whole_numbers_or_decimals(key: Any) -> None:
+    with pytest.raises(TypeError, match="keys must be str, int or Decimal"):
+        dumps({key: 1})
+
+
+def test_an_unknown_type_is_refused_unless_a_default_turns_it_into_json() -> None:
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        dumps({"x": {1}})
+    assert dumps({"x": {D("1.50")}}, default=sorted) == '{"x": [1.5]}'
+
+
+def test_loads_reads_numbers_with_a_fraction_as_decimal_and_whole_numbers_as_int() -> None:
+    read = loads(b'{"a": 0.1, "b": 1e-12, "c": 1000000000000000000000, "d": 4}')
+    assert read == {"a": D("0.1"), "b": D("1E-12"), "c": 10**21, "d": 4}
+    assert isinstance(read["a"], Decimal)
+    assert isinstance(read["d"], int)
+
+
+def test_the_encoder_class_writes_exactly_with_the_options_it_was_made_with() -> None:
+    value = {"b": D("999999999999999999.123456"), "a": [D("1E+21")]}
+    assert (
+        json.dumps(value, cls=ExactJSONEncoder, sort_keys=True, separators=(",", ":"))
+        == '{"a":[1000000000000000000000],"b":999999999999999999.123456}'
+    )
+    assert json.dumps(value, cls=ExactJSONEncoder, indent=1) == dumps(value, indent=1)
+    assert "".join(ExactJSONEncoder().iterencode(value)) == dumps(value, ensure_ascii=True)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        json.dumps({1j}, cls=ExactJSONEncoder)
+
+
+def test_the_decoder_class_reads_decimals() -> None:
+    assert json.loads("[0.30]", cls=DecimalJSONDecoder) == [D("0.30")]
+    assert json.loads("[0.30]", cls=DecimalJSONDecoder, parse_float=float) == [0.3]
