@@ -16,10 +16,11 @@ from assessments.dossier import import_dossier
 from assessments.explain import explain_assessment
 from assessments.forms import DossierUploadForm, SubmitForm
 from assessments.models import Assessment
-from emissions.dossier import DossierInvalid, parse_dossier_text
+from emissions.dossier import DossierInvalid, parse_dossier_bytes
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.accounts.tenancy import WRITE_ROLES, organisation_ids
-from zerocarbon.errors import DomainError, NotFound
+from zerocarbon.errors import MAX_LISTED_ERRORS, DomainError, NotFound
+from zerocarbon.middleware import body_limit
 
 
 @login_required
@@ -64,6 +65,7 @@ def _writable_organisations(request: HttpRequest) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=organisation_ids(request.user, WRITE_ROLES))
 
 
+@body_limit("dossier")
 @login_required
 def dossier_upload(request: HttpRequest) -> HttpResponse:
     organisations = _writable_organisations(request)
@@ -73,17 +75,21 @@ def dossier_upload(request: HttpRequest) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         try:
-            data = parse_dossier_text(form.cleaned_data["file"].read().decode("utf-8-sig"))
+            data = parse_dossier_bytes(form.cleaned_data["file"].read())
             assessment = import_dossier(
                 form.cleaned_data["organisation"], data, as_of=timezone.localdate()
             )
         except DossierInvalid as invalid:
             errors = [(e.path or "/", e.message) for e in invalid.errors]
-        except UnicodeDecodeError:
-            errors = [("/", "the file is not UTF-8 text")]
         except DomainError as error:
             errors = [(e.path, e.message) for e in error.errors] or [("/", error.message)]
         else:
             messages.success(request, f"已导入 Imported: {assessment.inventory}")
             return redirect("assessment-detail", pk=assessment.pk)
-    return render(request, "assessments/upload.html", {"form": form, "errors": errors})
+    context = {
+        "form": form,
+        "errors": errors[:MAX_LISTED_ERRORS],
+        "total_errors": len(errors),
+        "more_errors": max(0, len(errors) - MAX_LISTED_ERRORS),
+    }
+    return render(request, "assessments/upload.html", context)

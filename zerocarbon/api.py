@@ -1,24 +1,55 @@
 """One JSON error shape for the whole API:
-{"error": {"code": ..., "message": ..., "errors": [{"path": ..., "message": ...}]}}."""
+{"error": {"code": ..., "message": ..., "errors": [{"path": ..., "message": ...}], "total": n}}.
+
+`errors` lists at most MAX_LISTED_ERRORS entries; `total` always says how many were found (0
+when the message alone explains the refusal). DRF's errors come through `exception_handler`;
+Django's own (unknown URL, server error, oversized body) through `zerocarbon.error_views`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from zerocarbon.errors import Conflict, DomainError, NotFound, PermissionDenied
+from zerocarbon.errors import (
+    MAX_LISTED_ERRORS,
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    Unavailable,
+    more_errors_note,
+)
 
-_STATUS = {NotFound: 404, Conflict: 409, PermissionDenied: 403}
+API_PREFIX = "/api/"
+_STATUS = {NotFound: 404, Conflict: 409, PermissionDenied: 403, Unavailable: 503}
 
 
-def error_body(
-    code: str, message: str, errors: list[dict[str, str]] | None = None
-) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "errors": errors or []}}
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def error_body(code: str, message: str, errors: Iterable[dict[str, str]] = ()) -> dict[str, Any]:
+    found = list(errors)
+    total = len(found)
+    if total > MAX_LISTED_ERRORS:
+        message = f"{message} {more_errors_note(total)}"
+    listed = found[:MAX_LISTED_ERRORS]
+    return {"error": {"code": code, "message": message, "errors": listed, "total": total}}
+
+
+def json_error(
+    http_status: int, code: str, message: str, errors: Iterable[dict[str, str]] = ()
+) -> JsonResponse:
+    """The error shape outside DRF: middleware and Django's error handlers."""
+    body = error_body(code, message, errors)
+    # As DRF writes it: UTF-8 text, no spaces.
+    params = {"ensure_ascii": False, "separators": (",", ":")}
+    return JsonResponse(body, status=http_status, json_dumps_params=params)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -27,8 +58,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             (code for kind, code in _STATUS.items() if isinstance(exc, kind)),
             status.HTTP_400_BAD_REQUEST,
         )
-        errors = [{"path": e.path, "message": e.message} for e in exc.errors]
-        return Response(error_body(exc.code, exc.message, errors), status=http_status)
+        errors = ({"path": e.path, "message": e.message} for e in exc.errors)
+        answer = Response(error_body(exc.code, exc.message, errors), status=http_status)
+        if isinstance(exc, Unavailable):
+            answer["Retry-After"] = str(exc.retry_after_seconds)
+        return answer
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

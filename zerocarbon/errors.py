@@ -46,3 +46,21 @@ class PermissionDenied(DomainError):
     """The actor can see the object but their role may not do this."""
 
     code = "permission_denied"
+
+
+class Unavailable(DomainError):
+    """Nothing is wrong with the request, but it cannot be done right now (503): the client
+    may send it again after `retry_after_seconds`. Nothing was written."""
+
+    code = "unavailable"
+    retry_after_seconds = 5
+
+
+MAX_LISTED_ERRORS = 100
+"""An answer (API, browser page, command line) lists at most this many errors, plus how many
+were found: enough to fix a file in rounds, and 60,000 errors never make a 10 MB answer."""
+
+
+def more_errors_note(total: int) -> str:
+    """What an answer says when it lists only the first MAX_LISTED_ERRORS of `total` errors."""
+    return f"{total:,} errors were found; the first {MAX_LISTED_ERRORS} are listed."

@@ -11,3 +11,9 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ these answer the API's JSON error shape; elsewhere Django's usual pages.
+handler400 = "zerocarbon.error_views.bad_request"
+handler403 = "zerocarbon.error_views.permission_denied"
+handler404 = "zerocarbon.error_views.page_not_found"
+handler500 = "zerocarbon.error_views.server_error"

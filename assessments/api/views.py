@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,23 +23,25 @@ from assessments.api.serializers import (
     WhatIfSerializer,
 )
 from assessments.dossier import export_dossier, import_dossier
-from assessments.evaluation import result_json
 from assessments.models import Assessment, Evaluation
 from assessments.whatif import Changes, what_if
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.accounts.tenancy import get_scoped, require_write
+from zerocarbon.converters import ID_PATTERN
 from zerocarbon.errors import FieldError, ValidationFailed
+from zerocarbon.middleware import body_limit
 
 ZERO = Decimal(0)
 
 
 def json_response(result: dict[str, Any], http_status: int = 200) -> Response:
-    """Decimals as exact JSON numbers, through the same writer as evaluate_dossier."""
-    return Response(json.loads(result_json(result, indent=None)), status=http_status)
+    """Decimals as exact JSON numbers: the renderer writes them (zerocarbon.renderers)."""
+    return Response(result, status=http_status)
 
 
 class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     serializer_class = AssessmentSerializer
+    lookup_value_regex = ID_PATTERN  # /api/assessments/abc/ is an unknown URL: 404
 
     def get_queryset(self) -> QuerySet[Assessment]:
         return selectors.assessments_for(self.request.user)
@@ -87,6 +88,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
 
 class EvaluationViewSet(viewsets.ReadOnlyModelViewSet[Evaluation]):
     serializer_class = EvaluationSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Evaluation]:
         return selectors.evaluations_for(self.request.user)
@@ -106,6 +108,7 @@ def _as_of(text: str | None) -> date:
         ) from None
 
 
+@body_limit("dossier")
 class DossierImportView(APIView):
     """POST /api/dossiers/?organisation=SLUG with a zerocarbon.dossier/1 body → 201."""
 

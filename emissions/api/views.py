@@ -8,10 +8,12 @@ from rest_framework import viewsets
 from emissions import selectors
 from emissions.api.serializers import FactorySerializer, InventorySerializer
 from emissions.models import Factory, Inventory
+from zerocarbon.converters import ID_PATTERN
 
 
 class FactoryViewSet(viewsets.ReadOnlyModelViewSet[Factory]):
     serializer_class = FactorySerializer
+    lookup_value_regex = ID_PATTERN  # /api/factories/abc/ is an unknown URL: 404
 
     def get_queryset(self) -> QuerySet[Factory]:
         return selectors.factories_for(self.request.user)
@@ -19,6 +21,7 @@ class FactoryViewSet(viewsets.ReadOnlyModelViewSet[Factory]):
 
 class InventoryViewSet(viewsets.ReadOnlyModelViewSet[Inventory]):
     serializer_class = InventorySerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Inventory]:
         return selectors.inventories_for(self.request.user).select_related("factory__organisation")

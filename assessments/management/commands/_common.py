@@ -7,7 +7,7 @@ from datetime import date
 from django.core.management.base import CommandError
 
 from emissions.dossier import DossierInvalid, load_dossier_file
-from zerocarbon.errors import DomainError
+from zerocarbon.errors import MAX_LISTED_ERRORS, DomainError
 
 
 def parse_as_of(text: str | None) -> date:
@@ -34,5 +34,9 @@ def domain_error(path: str, error: DomainError) -> CommandError:
 
 
 def _lines(path: str, errors: list[tuple[str, str]], headline: str = "") -> str:
+    """The headline, then the first MAX_LISTED_ERRORS errors and how many more there are."""
     head = headline or f"{path}: the dossier is invalid ({len(errors)} errors)."
-    return head + "".join(f"\n  {p or '/'}: {m}" for p, m in errors)
+    listed = "".join(f"\n  {p or '/'}: {m}" for p, m in errors[:MAX_LISTED_ERRORS])
+    total, more = len(errors), len(errors) - MAX_LISTED_ERRORS
+    tail = f"\n  … and {more:,} more (the first {MAX_LISTED_ERRORS} of {total:,} are listed)"
+    return head + listed + (tail if more > 0 else "")
