@@ -41,6 +41,12 @@ ALREADY_CLAIMED = (
 )
 
 
+class AlreadyClaimed(ValidationFailed):
+    """Certificates or credits of the dossier are claimed on the platform already (400)."""
+
+    code = "already_claimed"
+
+
 def upsert_factory(organisation: Organisation, factory: Mapping[str, Any]) -> Factory:
     """The organisation's factory with this credit code, created or brought up to date."""
     defaults = {
@@ -93,7 +99,7 @@ def create_inventory(
     _create_lines(inventory, document)
     errors = _claim_serials(inventory, document_claims(document, registries))
     if errors:
-        raise ValidationFailed("Some serial ranges are already claimed.", errors)
+        raise AlreadyClaimed("Some serial ranges are already claimed.", errors)
     return inventory
 
 

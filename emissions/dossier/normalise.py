@@ -3,11 +3,11 @@
 Numbers become `Decimal`, integers `int`, dates `datetime.date`; keys follow the spec's order;
 `rubric`, `gwp_set` and `grid_factor_scope` get their defaults; the province becomes its short
 name. What the platform cannot tell from absent is dropped, so that a document and its export
-normalise alike: an empty optional text (`"name_en": ""`), an empty optional list
-(`"credits": []`, `"answers": {}`); a reduction measure's `verified` defaults to false. `gates` and `answers`
-are kept as given (the rubric layer checks them), except that numbers are normalised as JSON
-sees them: a float becomes `Decimal`, and an integral number (`2.0`, `2E+0`) the integer it
-is, so that `2.0` and `2` are one answer with one input hash.
+normalise alike: an empty optional text (`"name_en": ""`), an empty optional list or object
+(`"credits": []`, `"answers": {}`); a reduction measure's `verified` defaults to false.
+`gates` and `answers` are kept as given (the rubric layer checks them), except that numbers
+are normalised as JSON sees them: a float becomes `Decimal`, and an integral number (`2.0`,
+`2E+0`) the integer it is, so that `2.0` and `2` are one answer with one input hash.
 """
 
 from __future__ import annotations

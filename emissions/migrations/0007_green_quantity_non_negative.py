@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('emissions', '0006_serial_claim_range_first'),
+        ("emissions", "0006_serial_claim_range_first"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='greenelectricityinstrument',
-            name='green_quantity_positive',
+            model_name="greenelectricityinstrument",
+            name="green_quantity_positive",
         ),
         migrations.AddConstraint(
-            model_name='greenelectricityinstrument',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_mwh__gte', 0)), name='green_quantity_non_negative'),
+            model_name="greenelectricityinstrument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity_mwh__gte", 0)), name="green_quantity_non_negative"
+            ),
         ),
     ]

@@ -120,8 +120,9 @@ def test_the_api_refuses_a_cosmetic_reclaim_with_400_naming_the_lines(
         content_type="application/json",
     )
     assert response.status_code == 400, response.content
-    paths = {error["path"] for error in response.json()["error"]["errors"]}
-    assert paths == {GEC, CCER}
+    body = response.json()["error"]
+    assert body["code"] == "already_claimed"
+    assert {error["path"] for error in body["errors"]} == {GEC, CCER}
 
 
 def test_claims_are_stored_under_the_registry_key_and_canonical_prefix(
