@@ -4,6 +4,7 @@ forbidden characters) come first and never exhaust the stack."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -194,3 +195,54 @@ def test_a_range_inside_a_long_one_and_after_it_are_both_reported() -> None:
 def test_other_registries_and_prefixes_never_overlap() -> None:
     claims = [_claim(0, 1, 10), _claim(1, 1, 10, prefix="b"), _claim(2, 1, 10, registry="s")]
     assert list(overlapping(claims)) == []
+
+
+def test_a_registry_or_prefix_longer_than_its_column_in_canonical_form_is_refused() -> None:
+    data = edited(
+        example(),
+        {"/green_electricity/0/registry": "ß" * 150,  # 300 letters once folded
+         "/credits/0/serial_from": "\ufdfa" * 6 + "1",  # 90 letters once NFKC, spaces gone
+         "/credits/0/serial_to": "\ufdfa" * 6 + "1468"},
+    )  # fmt: skip
+    errors = {error.path: error.message for error in errors_of(data)}
+    assert "300 characters long in canonical form" in errors["/green_electricity/0/registry"]
+    assert "90 characters long in canonical form" in errors["/credits/0/serial_from"]
+
+
+@pytest.mark.parametrize("number", [Decimal("1E+5000"), Decimal("1E-600"), 10**41])
+def test_a_number_in_the_answers_beyond_forty_digits_is_refused(number: Any) -> None:
+    errors = errors_of(edited(example(), {"/answers/INF-2": number}))
+    assert [error.path for error in errors] == ["/answers/INF-2"]
+    assert "is out of range" in errors[0].message
+
+
+def test_answer_numbers_are_normalised_as_json_reads_them() -> None:
+    document = read(edited(example(), {"/answers/INF-1": Decimal("2.0"),
+                                       "/answers/INF-2": 0.95})).document  # fmt: skip
+    assert document["answers"]["INF-1"] == 2
+    assert isinstance(document["answers"]["INF-1"], int)
+    assert document["answers"]["INF-2"] == Decimal("0.95")
+
+
+def test_empty_optional_texts_and_lists_mean_absent() -> None:
+    data = edited(example(), {"/factory/name_en": "", "/refrigerants": [], "/answers": {}})
+    del data["reduction_measures"][0]["verified"]
+    document = read(data).document
+    assert "name_en" not in document["factory"]
+    assert "refrigerants" not in document
+    assert "answers" not in document
+    assert document["reduction_measures"][0]["verified"] is False
+
+
+def test_document_claims_skip_green_power_contracts() -> None:
+    from emissions.dossier.claims import document_claims
+    from emissions.dossier.registries import NO_DIRECTORY
+
+    contract = {"instrument": "GREEN_POWER", "registry": "北京电力交易中心",
+                "contract_ref": "BJ-1", "quantity_mwh": "10", "vintage": 2023}  # fmt: skip
+    document = read(edited(example(), {"/green_electricity/-": contract})).document
+    claims = document_claims(document, NO_DIRECTORY)
+    assert [(claim.section, claim.index) for claim in claims] == [
+        ("green_electricity", 0),
+        ("credits", 0),
+    ]
