@@ -9,10 +9,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DossierError:
-    """`path` is a JSON pointer (`/energy/2/unit`, "" for the whole document)."""
+    """`path` is a JSON pointer (`/energy/2/unit`, "" for the whole document). Both are valid
+    Unicode text even when they quote a key or value that is not (an unpaired surrogate is
+    written as its escape `\\ud800`), so that every answer can be encoded."""
 
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
+
+
+def printable(text: str) -> str:
+    """`text` with unpaired surrogates replaced by their escapes."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
     def __str__(self) -> str:
         return f"{self.path or '/'}: {self.message}"

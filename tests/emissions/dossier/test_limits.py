@@ -246,3 +246,10 @@ def test_document_claims_skip_green_power_contracts() -> None:
         ("green_electricity", 0),
         ("credits", 0),
     ]
+
+
+def test_an_error_quoting_an_unpaired_surrogate_is_still_unicode_text() -> None:
+    errors = errors_of(edited(example(), {"/answers/\ud800": "\udfff"}))
+    for error in errors:
+        assert (error.path + error.message).encode("utf-8")  # would raise on a surrogate
+    assert "/answers/\\ud800" in [error.path for error in errors]
