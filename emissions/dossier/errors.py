@@ -20,15 +20,15 @@ class DossierError:
         object.__setattr__(self, "path", printable(self.path))
         object.__setattr__(self, "message", printable(self.message))
 
+    def __str__(self) -> str:
+        return f"{self.path or '/'}: {self.message}"
+
 
 def printable(text: str) -> str:
     """`text` with unpaired surrogates replaced by their escapes."""
     if text.isascii():
         return text
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-    def __str__(self) -> str:
-        return f"{self.path or '/'}: {self.message}"
 
 
 class DossierInvalid(Exception):
