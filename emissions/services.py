@@ -215,18 +215,24 @@ def _claimed(claims: list[Claim]) -> set[int]:
 
 def _seek_claimed(claim: Claim) -> bool:
     start_key, end_key = claim.serials.normalised_key()
+    key = (claim.instrument, claim.registry_key, claim.serials.prefix)
+    return overlapping_claim(*key, start_key, end_key) is not None
+
+
+def overlapping_claim(
+    instrument: str, registry: str, prefix: str, start_key: str, end_key: str
+) -> SerialClaim | None:
+    """The stored claim overlapping this range, if any. Ranges of one key never overlap each
+    other, so the only candidate is the last one starting at or before `end_key`: one index
+    seek (instrument, registry, prefix, start_key), however many claims there are."""
     candidate = (
         SerialClaim.objects.filter(
-            instrument=claim.instrument,
-            registry=claim.registry_key,
-            prefix=claim.serials.prefix,
-            start_key__lte=end_key,
+            instrument=instrument, registry=registry, prefix=prefix, start_key__lte=end_key
         )
         .order_by("-start_key")
-        .values_list("end_key", flat=True)
         .first()
     )
-    return candidate is not None and candidate >= start_key
+    return candidate if candidate is not None and candidate.end_key >= start_key else None
 
 
 def _already_claimed(claim: Claim, owner: GreenElectricityInstrument | CarbonCredit) -> FieldError:
@@ -244,17 +250,10 @@ def alias_conflicts(registry_key: str, alias_keys: set[str]) -> list[str]:
     naming the alias would make them the same certificates claimed twice."""
     conflicts = []
     for claim in SerialClaim.objects.filter(registry__in=alias_keys - {registry_key}):
-        clash = (
-            SerialClaim.objects.filter(
-                instrument=claim.instrument,
-                registry=registry_key,
-                prefix=claim.prefix,
-                start_key__lte=claim.end_key,
-            )
-            .order_by("-start_key")
-            .first()
+        clash = overlapping_claim(
+            claim.instrument, registry_key, claim.prefix, claim.start_key, claim.end_key
         )
-        if clash is not None and clash.end_key >= claim.start_key:
+        if clash is not None:
             conflicts.append(f"{claim} overlaps {clash}")
     return conflicts
 
