@@ -98,6 +98,16 @@ def _publish_on_commit(assessment: Assessment) -> None:
     transaction.on_commit(lambda: publish_evaluation(pk, submitted_at))
 
 
+# A publish gives up after about a second (Celery's default keeps a request waiting up to
+# ~15 s on a broker that does not answer): the submission is recorded, the sweep retries.
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+
+
 def publish_evaluation(assessment_id: int, submitted_at: datetime | None) -> bool:
     """Hand the evaluation of a recorded submission to the task queue; True if it took it.
 
@@ -109,7 +119,7 @@ def publish_evaluation(assessment_id: int, submitted_at: datetime | None) -> boo
     from assessments.tasks import assessment_evaluate_task
 
     try:
-        assessment_evaluate_task.apply_async((assessment_id,))
+        assessment_evaluate_task.apply_async((assessment_id,), retry_policy=PUBLISH_RETRY_POLICY)
     except PUBLISH_ERRORS as error:
         logger.warning(
             "evaluation of assessment %s not queued (%s: %s); the sweep will publish it again",

@@ -181,7 +181,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # just longer than the hard time limit, so that no running task is handed out twice
 # (celery_time_limits refuses inconsistent values).
 CELERY_TASK_TIME_LIMIT, CELERY_TASK_SOFT_TIME_LIMIT, _visibility_timeout = celery_time_limits()
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
+# Connecting to Redis gives up after 2 s, so that a broker that does not answer costs a
+# submission a moment, not a hang (it is recorded and swept up later anyway).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout,
+    "socket_connect_timeout": 2,
+}
 
 LOGGING = {
     "version": 1,
