@@ -1,49 +1,65 @@
-"""python manage.py evaluate_dossier FILE [--as-of YYYY-MM-DD] [--format json|text]
+"""python manage.py evaluate_dossier FILE [FILE ...] [--as-of YYYY-MM-DD]
+[--format json|text|jsonl]
 
-Evaluates a dossier file without saving anything. `json` prints exactly the result structure
-of spec/dossier.md and nothing else on stdout. Exit 0 when evaluated (rated or not), 2 with
-the errors on stderr when the file is invalid."""
+Evaluates dossier files without saving anything. `json` prints exactly the result structure
+of spec/dossier.md and nothing else on stdout; exit 0 when evaluated (rated or not), 2 with
+the errors on stderr when the file is invalid. `json` and `text` take one FILE (several are a
+usage error, exit 2: one document per run keeps their output parseable).
+
+`jsonl` takes any number of FILEs, evaluated in one process, and prints one line per file in
+the order given: `{"file", "result"}` or `{"file", "errors", "total"}` (see assessments.batch).
+Exit 0 when every file was evaluated, 2 when any was invalid (the others are still printed)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessments.batch import batch_lines, evaluate_full
 from assessments.dossier import read_full_dossier
-from assessments.evaluation import evaluate, result_json
+from assessments.evaluation import result_json
 from assessments.management.commands._common import domain_error, load_file, parse_as_of
 from assessments.summary import summary_text
-from emissions.selectors import kernel_factor_set
 from zerocarbon.errors import DomainError
-from zerocarbon.version import CODE_VERSION
 
 
 class Command(BaseCommand):
-    help = "Evaluate a zerocarbon.dossier/1 file without saving anything."
+    help = "Evaluate zerocarbon.dossier/1 files without saving anything."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="+")
         parser.add_argument("--as-of", help="evaluation date (default today)")
-        parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument("--format", choices=["json", "text", "jsonl"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        as_of = parse_as_of(options["as_of"])
-        data = load_file(options["file"])
+        as_of, files, output = parse_as_of(options["as_of"]), options["file"], options["format"]
+        if output == "jsonl":
+            self._evaluate_batch(files, as_of=as_of)
+            return
+        if len(files) > 1:
+            raise CommandError(
+                f"--format {output} takes one FILE; use --format jsonl for several.", returncode=2
+            )
+        self._evaluate_one(files[0], as_of=as_of, output=output)
+
+    def _evaluate_batch(self, files: list[str], *, as_of: date) -> None:
+        invalid = 0
+        for line in batch_lines(files, as_of=as_of):
+            self.stdout.write(line.text)
+            invalid += line.invalid
+        if invalid:
+            raise CommandError(f"{invalid} of {len(files)} files are invalid.", returncode=2)
+
+    def _evaluate_one(self, path: str, *, as_of: date, output: str) -> None:
+        data = load_file(path)
         try:
             full = read_full_dossier(data, as_of=as_of)
         except DomainError as error:
-            raise domain_error(options["file"], error) from None
-        evaluated = evaluate(
-            full.read,
-            factors=kernel_factor_set(full.factor_set),
-            rubric=full.scoring_rubric,
-            answers=full.answers,
-            gates=full.gates,
-            as_of=as_of,
-            code_version=CODE_VERSION,
-        )
-        if options["format"] == "json":
-            self.stdout.write(result_json(evaluated.result))
+            raise domain_error(path, error) from None
+        result = evaluate_full(full, as_of=as_of).result
+        if output == "json":
+            self.stdout.write(result_json(result))
         else:
-            self.stdout.write(summary_text(evaluated.result), ending="")
+            self.stdout.write(summary_text(result), ending="")

@@ -1,0 +1,83 @@
+"""Evaluating dossier files without saving anything: one file, or many in one process.
+
+`read_full_dossier` and `kernel_factor_set` cache the published factor set and rubric, so a
+batch reads them once. A batch never stops at a bad file: each file gives one JSON line,
+`{"file", "result"}` or `{"file", "errors", "total"}`, the errors as the API lists them (the
+first MAX_LISTED_ERRORS, `total` saying how many were found)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from assessments.dossier import FullDossier, read_full_dossier
+from assessments.evaluation import Evaluated, evaluate
+from emissions.accounting import exact_json
+from emissions.dossier import DossierInvalid, load_dossier_file
+from emissions.selectors import kernel_factor_set
+from zerocarbon.errors import MAX_LISTED_ERRORS, DomainError
+from zerocarbon.version import CODE_VERSION
+
+
+class _PathError(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class FileLine:
+    """One file's line of a batch: `invalid` says whether it carries errors, not a result."""
+
+    text: str
+    invalid: bool
+
+
+def evaluate_full(full: FullDossier, *, as_of: date) -> Evaluated:
+    return evaluate(
+        full.read,
+        factors=kernel_factor_set(full.factor_set),
+        rubric=full.scoring_rubric,
+        answers=full.answers,
+        gates=full.gates,
+        as_of=as_of,
+        code_version=CODE_VERSION,
+    )
+
+
+def batch_lines(paths: Iterable[str], *, as_of: date) -> Iterator[FileLine]:
+    """One line per file, in the order given."""
+    for path in paths:
+        yield file_line(path, as_of=as_of)
+
+
+def file_line(path: str, *, as_of: date) -> FileLine:
+    try:
+        full = read_full_dossier(load_dossier_file(path), as_of=as_of)
+    except DossierInvalid as invalid:
+        return _errors_line(path, invalid.errors)
+    except DomainError as error:
+        return _errors_line(path, error.errors)
+    except OSError as error:  # a folder, no permission: FileNotFoundError is a DossierInvalid
+        return _errors_line(path, [_Unreadable("", f"file {path} cannot be read: {error}")])
+    result = evaluate_full(full, as_of=as_of).result
+    return FileLine(_one_line({"file": path, "result": result}), invalid=False)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    path: str
+    message: str
+
+
+def _errors_line(path: str, errors: Iterable[_PathError]) -> FileLine:
+    found = [{"path": error.path, "message": error.message} for error in errors]
+    record = {"file": path, "errors": found[:MAX_LISTED_ERRORS], "total": len(found)}
+    return FileLine(_one_line(record), invalid=True)
+
+
+def _one_line(record: dict[str, Any]) -> str:
+    return exact_json.dumps(record, separators=(",", ":"))
