@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from assessments.models import Assessment, Evaluation
+from emissions import selectors as emission_selectors
 from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
+from zerocarbon.errors import NotFound
 
 _VIA_ASSESSMENT = "inventory__factory__organisation"
 
@@ -20,6 +22,21 @@ def assessment_for(actor: Actor, pk: int) -> Assessment:
         "inventory__factory__organisation", "inventory__factor_set", "rubric"
     )
     return get_scoped(queryset, actor, via=_VIA_ASSESSMENT, pk=pk)
+
+
+def inventory_assessment_for(actor: Actor, inventory_pk: int) -> Assessment:
+    """The latest assessment of an inventory of the actor's: its dossier is the inventory's.
+    404 for another organisation's inventory and for one that no assessment uses yet."""
+    inventory = emission_selectors.inventory_for(actor, inventory_pk)
+    latest = (
+        Assessment.objects.filter(inventory=inventory)
+        .select_related("inventory__factory__organisation", "inventory__factor_set", "rubric")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        raise NotFound("This inventory has no assessment yet; a dossier needs its gates.")
+    return latest
 
 
 def evaluations_for(actor: Actor) -> QuerySet[Evaluation]:

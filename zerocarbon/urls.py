@@ -6,8 +6,9 @@ from zerocarbon import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("zerocarbon.accounts.urls")),
-    path("api/", include("emissions.api.urls")),
-    path("api/", include("assessments.api.urls")),
+    # Versioned: nothing answers at /api/ itself or its old unversioned addresses but the
+    # API's JSON 404 (zerocarbon.error_views).
+    path("api/v1/", include("zerocarbon.api_urls")),
     path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,22 @@
+"""The assessment resources of the REST API (mounted by zerocarbon/api_urls.py). The inventory
+dossier lives here, not in emissions: a dossier holds the assessment's gates and answers."""
+
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
-from assessments.api.views import AssessmentViewSet, DossierImportView, EvaluationViewSet
+import zerocarbon.converters  # noqa: F401  (registers <id:…>)
+from assessments.api.views import (
+    AssessmentViewSet,
+    DossierImportView,
+    EvaluationViewSet,
+    InventoryDossierView,
+)
 
-router = DefaultRouter(trailing_slash=True)
-router.register("assessments", AssessmentViewSet, basename="assessment")
-router.register("evaluations", EvaluationViewSet, basename="evaluation")
+ROUTES = [
+    ("assessments", AssessmentViewSet, "assessment"),
+    ("evaluations", EvaluationViewSet, "evaluation"),
+]
 
-urlpatterns = [path("dossiers/", DossierImportView.as_view(), name="dossier-import"), *router.urls]
+urlpatterns = [
+    path("dossiers/", DossierImportView.as_view(), name="dossier-import"),
+    path("inventories/<id:pk>/dossier/", InventoryDossierView.as_view(), name="inventory-dossier"),
+]

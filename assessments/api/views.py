@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -32,6 +34,15 @@ from zerocarbon.errors import FieldError, ValidationFailed
 from zerocarbon.middleware import body_limit
 
 ZERO = Decimal(0)
+# A zerocarbon.dossier/1 document; its own JSON schema is emissions/dossier/dossier.schema.json.
+DOSSIER_DOCUMENT = OpenApiTypes.OBJECT
+DOSSIER = "a `zerocarbon.dossier/1` document (emissions/dossier/dossier.schema.json)"
+ID = OpenApiParameter(
+    "id",
+    {"type": "string", "pattern": f"^{ID_PATTERN}$"},
+    OpenApiParameter.PATH,
+    description="database id, 1–18 digits",
+)
 
 
 def json_response(result: dict[str, Any], http_status: int = 200) -> Response:
@@ -39,9 +50,17 @@ def json_response(result: dict[str, Any], http_status: int = 200) -> Response:
     return Response(result, status=http_status)
 
 
+@extend_schema(tags=["assessments"])
+@extend_schema_view(
+    list=extend_schema(description="Your organisations' assessments and their status."),
+    retrieve=extend_schema(
+        description="One assessment; `evaluation_error` says why an evaluation failed."
+    ),
+)
 class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     serializer_class = AssessmentSerializer
-    lookup_value_regex = ID_PATTERN  # /api/assessments/abc/ is an unknown URL: 404
+    queryset = Assessment.objects.none()  # the model, for the schema; get_queryset scopes
+    lookup_value_regex = ID_PATTERN  # /api/v1/assessments/abc/ is an unknown URL: 404
 
     def get_queryset(self) -> QuerySet[Assessment]:
         return selectors.assessments_for(self.request.user)
@@ -49,6 +68,12 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     def get_object(self) -> Assessment:
         return selectors.assessment_for(self.request.user, int(self.kwargs["pk"]))
 
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={202: AssessmentSerializer},
+        description="Submit for evaluation on the worker. `evaluation_queued` false: accepted "
+        "and recorded, the platform queues it when the task queue answers again.",
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         params = SubmitSerializer(data=request.data)
@@ -58,11 +83,22 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
         )
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(
+        request=None,
+        responses={200: AssessmentSerializer},
+        description="Reopen an assessment for changes.",
+    )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         assessment = services.reopen_assessment(request.user, self.get_object())
         return Response(AssessmentSerializer(assessment).data)
 
+    @extend_schema(
+        request=WhatIfSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+        description="The result the assessment would get with these changes; nothing is saved. "
+        "Numbers are exact: JSON numbers with all their digits.",
+    )
     @action(detail=True, methods=["post"], url_path="what-if")
     def what_if(self, request: Request, pk: str) -> Response:
         params = WhatIfSerializer(data=request.data)
@@ -76,18 +112,35 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
         )
         return json_response(what_if(self.get_object(), changes, as_of=data.get("as_of")))
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        responses={200: EvaluationSummarySerializer(many=True)},
+        description="The assessment's evaluation records, newest first.",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
     def evaluations(self, request: Request, pk: str) -> Response:
         rows = self.get_object().evaluations.order_by("-created_at", "-pk")
         return Response(EvaluationSummarySerializer(rows, many=True).data)
 
+    @extend_schema(
+        tags=["assessments", "dossiers"],
+        responses={200: DOSSIER_DOCUMENT},
+        description=f"Export the assessment as {DOSSIER}.",
+    )
     @action(detail=True, methods=["get"])
     def dossier(self, request: Request, pk: str) -> Response:
         return Response(export_dossier(self.get_object()))
 
 
+@extend_schema(tags=["evaluations"])
+@extend_schema_view(
+    list=extend_schema(description="Evaluation records of your organisations' assessments."),
+    retrieve=extend_schema(
+        description="One evaluation: result (exact numbers), inputs snapshot, versions, SHA-256."
+    ),
+)
 class EvaluationViewSet(viewsets.ReadOnlyModelViewSet[Evaluation]):
     serializer_class = EvaluationSerializer
+    queryset = Evaluation.objects.none()  # the model, for the schema; get_queryset scopes
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Evaluation]:
@@ -108,10 +161,36 @@ def _as_of(text: str | None) -> date:
         ) from None
 
 
+class InventoryDossierView(APIView):
+    """GET /api/v1/inventories/ID/dossier/: the dossier of the inventory's latest assessment
+    (a dossier holds gates and answers, so it is an assessment's; here, not in emissions)."""
+
+    @extend_schema(
+        tags=["inventories", "dossiers"],
+        parameters=[ID],
+        responses={200: DOSSIER_DOCUMENT},
+        description=f"Export the inventory as {DOSSIER}, with the gates and answers of its "
+        "latest assessment; 404 when no assessment uses it yet.",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(export_dossier(selectors.inventory_assessment_for(request.user, pk)))
+
+
 @body_limit("dossier")
 class DossierImportView(APIView):
-    """POST /api/dossiers/?organisation=SLUG with a zerocarbon.dossier/1 body → 201."""
+    """POST /api/v1/dossiers/?organisation=SLUG with a zerocarbon.dossier/1 body → 201."""
 
+    @extend_schema(
+        tags=["dossiers"],
+        parameters=[
+            OpenApiParameter("organisation", str, required=True, description="organisation slug"),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="reading date (today)"),
+        ],
+        request=DOSSIER_DOCUMENT,
+        responses={201: AssessmentSerializer},
+        description=f"Import {DOSSIER}: factory, inventory and assessment in one transaction. "
+        "A 400 lists every problem with its JSON path; the body may have 16 MiB.",
+    )
     def post(self, request: Request) -> Response:
         organisation = get_scoped(
             Organisation.objects.all(),

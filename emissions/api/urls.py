@@ -1,9 +1,9 @@
-from rest_framework.routers import DefaultRouter
+"""The emissions resources of the REST API; zerocarbon/api_urls.py puts every app's on one
+router, so that one API root lists them all."""
 
 from emissions.api.views import FactoryViewSet, InventoryViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.register("factories", FactoryViewSet, basename="factory")
-router.register("inventories", InventoryViewSet, basename="inventory")
-
-urlpatterns = router.urls
+ROUTES = [
+    ("factories", FactoryViewSet, "factory"),
+    ("inventories", InventoryViewSet, "inventory"),
+]

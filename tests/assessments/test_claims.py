@@ -115,7 +115,7 @@ def test_the_api_refuses_a_cosmetic_reclaim_with_400_naming_the_lines(
     import_dossier(orgs["org-a"], example("demo-dossier"), as_of=AS_OF)
     variant = _edit_lines(_other_factory(example("demo-dossier")), _registry(lambda r: r + " "))
     response = charlie_client.post(
-        "/api/dossiers/?organisation=org-b&as_of=2025-06-30",
+        "/api/v1/dossiers/?organisation=org-b&as_of=2025-06-30",
         json.dumps(variant, ensure_ascii=False),
         content_type="application/json",
     )

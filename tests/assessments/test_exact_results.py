@@ -150,7 +150,7 @@ def test_the_api_serves_the_stored_evaluation_exactly(
     assessment = submitted(stored_data, orgs["org-a"])
     evaluation = services.evaluate_assessment(assessment.pk)
     assert evaluation is not None
-    response = alice_client.get(f"/api/evaluations/{evaluation.pk}/")
+    response = alice_client.get(f"/api/v1/evaluations/{evaluation.pk}/")
     assert response.status_code == 200
     body = read_exactly(response.content)
     expected = kernel(stored_data)
@@ -165,7 +165,7 @@ def test_what_if_over_the_api_answers_exactly(
     assessment = import_dossier(orgs["org-a"], stored_data, as_of=AS_OF)
     changes = {"extra_credits_tco2e": "12345678901234.123456", "as_of": AS_OF.isoformat()}
     response = alice_client.post(
-        f"/api/assessments/{assessment.pk}/what-if/", changes, content_type="application/json"
+        f"/api/v1/assessments/{assessment.pk}/what-if/", changes, content_type="application/json"
     )
     assert response.status_code == 200, response.content[:300]
     expected = what_if(

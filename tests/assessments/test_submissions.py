@@ -126,7 +126,7 @@ def test_publishing_never_raises_when_the_broker_is_down(
 def test_the_api_accepts_a_submission_with_the_broker_down_and_says_it_is_not_yet_queued(
     demo: dict[str, Any], alice_client: Client, broker_down: None
 ) -> None:
-    url = f"/api/assessments/{demo['wuxi'].pk}/submit/"
+    url = f"/api/v1/assessments/{demo['wuxi'].pk}/submit/"
     response = alice_client.post(url, {"as_of": "2025-06-30"}, content_type="application/json")
     assert response.status_code == 202, response.content[:300]
     body = response.json()
@@ -135,7 +135,7 @@ def test_the_api_accepts_a_submission_with_the_broker_down_and_says_it_is_not_ye
         False,
         None,
     )
-    again = alice_client.get(f"/api/assessments/{demo['wuxi'].pk}/").json()
+    again = alice_client.get(f"/api/v1/assessments/{demo['wuxi'].pk}/").json()
     assert (again["status"], again["evaluation_queued"]) == ("submitted", False)
 
 
@@ -155,7 +155,7 @@ def test_the_browser_submit_with_the_broker_down_redirects_instead_of_failing(
 def test_the_api_says_the_evaluation_is_queued_when_the_broker_took_it(
     demo: dict[str, Any], alice_client: Client, broker: str
 ) -> None:
-    url = f"/api/assessments/{demo['wuxi'].pk}/submit/"
+    url = f"/api/v1/assessments/{demo['wuxi'].pk}/submit/"
     response = alice_client.post(url, {"as_of": "2025-06-30"}, content_type="application/json")
     assert response.status_code == 202
     body = response.json()
@@ -317,7 +317,7 @@ def test_the_api_answers_202_with_the_failure_when_the_in_process_evaluation_bre
     demo: dict[str, Any], alice_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "compute", lambda *args, **kwargs: 1 / 0)
-    url = f"/api/assessments/{demo['wuxi'].pk}/submit/"
+    url = f"/api/v1/assessments/{demo['wuxi'].pk}/submit/"
     response = alice_client.post(url, {"as_of": "2025-06-30"}, content_type="application/json")
     assert response.status_code == 202
     body = response.json()
@@ -334,7 +334,7 @@ def test_in_process_a_database_that_stays_unreachable_is_recorded_not_raised(
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(services, "evaluate_assessment", down)
-    url = f"/api/assessments/{demo['wuxi'].pk}/submit/"
+    url = f"/api/v1/assessments/{demo['wuxi'].pk}/submit/"
     response = alice_client.post(url, {"as_of": "2025-06-30"}, content_type="application/json")
     assert response.status_code == 202  # the retries ran in-process, then it was recorded
     body = response.json()

@@ -1,4 +1,4 @@
-"""POST /api/dossiers/ with generated bodies (PostgreSQL): 201, or a 4xx in the one error
+"""POST /api/v1/dossiers/ with generated bodies (PostgreSQL): 201, or a 4xx in the one error
 shape, never a server error. The client answers a server error as a 500 response instead of
 raising it, so that the property sees what a client would see."""
 
@@ -18,7 +18,7 @@ from tests.properties.hostile import raw_bodies
 from tests.properties.strategies import AS_OF
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-URL = f"/api/dossiers/?organisation=org-a&as_of={AS_OF.isoformat()}"
+URL = f"/api/v1/dossiers/?organisation=org-a&as_of={AS_OF.isoformat()}"
 
 
 def assert_error_shape(response: Any) -> None:

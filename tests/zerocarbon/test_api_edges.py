@@ -23,7 +23,7 @@ from zerocarbon.parsers import DecimalJSONParser
 
 pytestmark = pytest.mark.django_db
 MIB = 1024 * 1024
-IMPORT_URL = "/api/dossiers/?organisation=org-b&as_of=2025-06-30"
+IMPORT_URL = "/api/v1/dossiers/?organisation=org-b&as_of=2025-06-30"
 SECRET = "password=hunter2 in /srv/zerocarbon/secret.py"
 
 
@@ -67,7 +67,7 @@ def test_a_json_body_above_the_general_limit_answers_413_before_it_is_read(
 
     monkeypatch.setattr(DecimalJSONParser, "parse", never)
     body = json.dumps({"answers": {"x": "y" * (2 * MIB)}})
-    response = post_json(alice_client, f"/api/assessments/{demo['suzhou'].pk}/what-if/", body)
+    response = post_json(alice_client, f"/api/v1/assessments/{demo['suzhou'].pk}/what-if/", body)
     assert response.status_code == 413
     error = api_error(response)
     assert error["code"] == "request_too_large"
@@ -141,7 +141,7 @@ def test_django_refusing_form_data_itself_is_a_413_too(
 
 
 def test_djangos_own_body_errors_on_api_paths_have_the_json_shape() -> None:
-    request = RequestFactory().post("/api/dossiers/")
+    request = RequestFactory().post("/api/v1/dossiers/")
     too_big = bad_request(request, RequestDataTooBig("Request body exceeded settings.X"))
     assert too_big.status_code == 413
     assert api_error(too_big)["code"] == "request_too_large"
@@ -175,7 +175,7 @@ def test_an_evidence_upload_view_may_have_the_evidence_limit_plus_multipart_over
 def test_a_malformed_content_length_answers_400(
     demo: dict[str, Any], alice_client: Client, raw: str
 ) -> None:
-    url = f"/api/assessments/{demo['suzhou'].pk}/what-if/"
+    url = f"/api/v1/assessments/{demo['suzhou'].pk}/what-if/"
     response = post_json(alice_client, url, "{}", CONTENT_LENGTH=raw)
     assert response.status_code == 400
     error = api_error(response)
@@ -187,7 +187,7 @@ def test_a_malformed_content_length_answers_400(
 
 
 def test_an_absurd_content_length_answers_413(demo: dict[str, Any], alice_client: Client) -> None:
-    url = f"/api/assessments/{demo['suzhou'].pk}/what-if/"
+    url = f"/api/v1/assessments/{demo['suzhou'].pk}/what-if/"
     response = post_json(alice_client, url, "{}", CONTENT_LENGTH="9" * 40)
     assert response.status_code == 413
     assert api_error(response)["code"] == "request_too_large"
@@ -197,7 +197,7 @@ def test_an_absurd_content_length_answers_413(demo: dict[str, Any], alice_client
 
 
 def test_an_unknown_api_url_answers_the_json_404(alice_client: Client) -> None:
-    response = alice_client.get("/api/no-such-thing/")
+    response = alice_client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert api_error(response)["code"] == "not_found"
     page = alice_client.get("/no-such-page/")
@@ -208,16 +208,18 @@ def test_an_unknown_api_url_answers_the_json_404(alice_client: Client) -> None:
 @pytest.mark.parametrize(
     ("method", "url"),
     [
-        ("get", "/api/assessments/abc/"),
-        ("get", "/api/assessments/99999999999999999999/"),
-        ("get", "/api/assessments/1e3/"),
-        ("get", "/api/assessments/-1/"),
-        ("post", "/api/assessments/abc/submit/"),
-        ("get", "/api/assessments/abc/dossier/"),
-        ("get", "/api/evaluations/abc/"),
-        ("get", "/api/evaluations/99999999999999999999/"),
-        ("get", "/api/factories/abc/"),
-        ("get", "/api/inventories/99999999999999999999/"),
+        ("get", "/api/v1/assessments/abc/"),
+        ("get", "/api/v1/assessments/99999999999999999999/"),
+        ("get", "/api/v1/assessments/1e3/"),
+        ("get", "/api/v1/assessments/-1/"),
+        ("post", "/api/v1/assessments/abc/submit/"),
+        ("get", "/api/v1/assessments/abc/dossier/"),
+        ("get", "/api/v1/evaluations/abc/"),
+        ("get", "/api/v1/evaluations/99999999999999999999/"),
+        ("get", "/api/v1/factories/abc/"),
+        ("get", "/api/v1/inventories/99999999999999999999/"),
+        ("get", "/api/v1/inventories/abc/dossier/"),
+        ("get", "/api/v1/inventories/99999999999999999999/dossier/"),
     ],
 )
 def test_a_non_numeric_or_absurd_api_id_answers_the_json_404(
@@ -254,7 +256,7 @@ def test_a_server_error_in_the_api_is_json_without_the_exception_text(
 
     monkeypatch.setattr(selectors, "assessments_for", broken)
     client = quiet_client(alice_client)
-    response = client.get("/api/assessments/")
+    response = client.get("/api/v1/assessments/")
     assert response.status_code == 500
     assert api_error(response)["code"] == "server_error"
     assert "hunter2" not in response.text
@@ -267,7 +269,7 @@ def test_a_server_error_in_the_api_is_json_without_the_exception_text(
 def test_a_host_the_server_does_not_serve_gets_the_json_400_on_the_api(
     alice_client: Client,
 ) -> None:
-    response = alice_client.get("/api/assessments/", HTTP_HOST="evil.example")
+    response = alice_client.get("/api/v1/assessments/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert api_error(response)["code"] == "bad_request"
     assert "evil.example" not in response.text
@@ -335,7 +337,7 @@ def test_a_repeated_key_is_refused_on_the_api_with_its_path(
 def test_a_repeated_key_is_refused_on_every_api_route(
     demo: dict[str, Any], alice_client: Client
 ) -> None:
-    url = f"/api/assessments/{demo['suzhou'].pk}/what-if/"
+    url = f"/api/v1/assessments/{demo['suzhou'].pk}/what-if/"
     body = '{"extra_credits_tco2e": "1", "extra_credits_tco2e": "9000"}'
     response = post_json(alice_client, url, body)
     assert response.status_code == 400
@@ -372,7 +374,7 @@ def test_a_body_that_is_not_utf8_is_refused_on_the_api(orgs: Any, charlie_client
 def test_deeply_nested_json_is_a_400_not_a_server_error(
     demo: dict[str, Any], alice_client: Client
 ) -> None:
-    url = f"/api/assessments/{demo['suzhou'].pk}/what-if/"
+    url = f"/api/v1/assessments/{demo['suzhou'].pk}/what-if/"
     body = '{"answers": ' + "[" * 200_000 + "]" * 200_000 + "}"
     response = post_json(quiet_client(alice_client), url, body)
     assert response.status_code == 400

@@ -78,7 +78,7 @@ def test_busy_is_a_503_with_retry_after_on_the_api(alice_client: Any, monkeypatc
 
     monkeypatch.setattr(views, "import_dossier", busy)
     response = alice_client.post(
-        "/api/dossiers/?organisation=org-a", "{}", content_type="application/json"
+        "/api/v1/dossiers/?organisation=org-a", "{}", content_type="application/json"
     )
     assert response.status_code == 503
     assert response["Retry-After"] == "2"

@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's scripts and styles as our own static files: the docs page loads nothing
+    # from another host (docs/decisions.md).
+    "drf_spectacular_sidecar",
     "axes",
     "zerocarbon.accounts",
     "emissions",
@@ -159,6 +163,31 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "zerocarbon.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "zerocarbon.schema.ApiSchema",
+}
+
+# OpenAPI 3 at /api/v1/schema/, Swagger UI at /api/v1/docs/ (zerocarbon/api_urls.py).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ZeroCarbon API",
+    "DESCRIPTION": (
+        "Factories, inventories, assessments, evaluations and dossiers of the zero-carbon "
+        "factory rating (T/CECA-G 0171-2022). Session login; every error has the one shape "
+        "of the Error component."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "TAGS": [
+        {"name": "factories", "description": "Your organisations' factories."},
+        {"name": "inventories", "description": "Emission inventories, one factory-year each."},
+        {"name": "assessments", "description": "Ratings of an inventory against a rubric."},
+        {"name": "evaluations", "description": "Recorded, reproducible evaluation results."},
+        {"name": "dossiers", "description": "Whole `zerocarbon.dossier/1` files in and out."},
+    ],
 }
 
 # Celery: Redis when a broker is configured; without one (quickstart only) tasks run
