@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from assessments.dossier import FullDossier, read_full_dossier
-from assessments.evaluation import Evaluated, evaluate
+from assessments.dossier import evaluate_full, read_full_dossier
 from emissions.accounting import exact_json
 from emissions.dossier import DossierInvalid, load_dossier_file
-from emissions.selectors import kernel_factor_set
 from zerocarbon.errors import MAX_LISTED_ERRORS, DomainError
-from zerocarbon.version import CODE_VERSION
 
 
 class _PathError(Protocol):
@@ -34,18 +31,6 @@ class FileLine:
 
     text: str
     invalid: bool
-
-
-def evaluate_full(full: FullDossier, *, as_of: date) -> Evaluated:
-    return evaluate(
-        full.read,
-        factors=kernel_factor_set(full.factor_set),
-        rubric=full.scoring_rubric,
-        answers=full.answers,
-        gates=full.gates,
-        as_of=as_of,
-        code_version=CODE_VERSION,
-    )
 
 
 def batch_lines(paths: Iterable[str], *, as_of: date) -> Iterator[FileLine]:

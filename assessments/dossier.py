@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from assessments.evaluation import Evaluated, evaluate
 from assessments.models import Answer, Assessment, Rubric
 from assessments.rubric_editions import scoring_rubric
 from assessments.scoring import rubric as rubric_kernel
@@ -25,6 +26,7 @@ from emissions.services import create_inventory
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.db import retrying_transaction
 from zerocarbon.errors import FieldError, ValidationFailed
+from zerocarbon.version import CODE_VERSION
 
 
 class DossierRejected(ValidationFailed):
@@ -40,6 +42,19 @@ class FullDossier:
     answers: Answers
     gates: Mapping[str, bool]
     registries: RegistryDirectory
+
+
+def evaluate_full(full: FullDossier, *, as_of: date) -> Evaluated:
+    """The one way a read dossier is evaluated: the CLI, the worker and what-if all come here."""
+    return evaluate(
+        full.read,
+        factors=emission_selectors.kernel_factor_set(full.factor_set),
+        rubric=full.scoring_rubric,
+        answers=full.answers,
+        gates=full.gates,
+        as_of=as_of,
+        code_version=CODE_VERSION,
+    )
 
 
 def _rubric_for(code: str) -> Rubric | None:

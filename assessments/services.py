@@ -27,13 +27,11 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis import RedisError
 
-from assessments.dossier import export_dossier, read_full_dossier
-from assessments.evaluation import Evaluated, evaluate, record_sha256
+from assessments.dossier import evaluate_full, export_dossier, read_full_dossier
+from assessments.evaluation import Evaluated, record_sha256
 from assessments.models import Assessment, Evaluation
-from emissions.selectors import kernel_factor_set
 from zerocarbon.accounts.tenancy import Actor, require_write
 from zerocarbon.errors import Conflict
-from zerocarbon.version import CODE_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -211,15 +209,7 @@ def compute(
         as_of=as_of,
         factor_set=assessment.inventory.factor_set,
     )
-    return evaluate(
-        full.read,
-        factors=kernel_factor_set(full.factor_set),
-        rubric=full.scoring_rubric,
-        answers=full.answers,
-        gates=full.gates,
-        as_of=as_of,
-        code_version=CODE_VERSION,
-    )
+    return evaluate_full(full, as_of=as_of)
 
 
 def evaluate_assessment(assessment_id: int) -> Evaluation | None:

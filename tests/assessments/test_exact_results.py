@@ -16,14 +16,12 @@ from django.db import connection
 from django.test import Client
 
 from assessments import services
-from assessments.dossier import import_dossier, read_full_dossier
-from assessments.evaluation import Evaluated, evaluate, record_sha256, sha256_of
+from assessments.dossier import evaluate_full, import_dossier, read_full_dossier
+from assessments.evaluation import Evaluated, record_sha256, sha256_of
 from assessments.models import Assessment, Evaluation
 from assessments.whatif import Changes, what_if
-from emissions.selectors import kernel_factor_set
 from tests.conftest import DEMO_DATA
 from zerocarbon.accounts.models import Organisation
-from zerocarbon.version import CODE_VERSION
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2025, 6, 30)
@@ -65,16 +63,7 @@ def stored_data(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 def kernel(data: dict[str, Any]) -> Evaluated:
     """The evaluation exactly as the kernel computes it (Decimals), before any writer."""
-    full = read_full_dossier(data, as_of=AS_OF)
-    return evaluate(
-        full.read,
-        factors=kernel_factor_set(full.factor_set),
-        rubric=full.scoring_rubric,
-        answers=full.answers,
-        gates=full.gates,
-        as_of=AS_OF,
-        code_version=CODE_VERSION,
-    )
+    return evaluate_full(read_full_dossier(data, as_of=AS_OF), as_of=AS_OF)
 
 
 def assert_same_numbers(actual: Any, expected: Any, path: str = "") -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.batch import batch_lines, evaluate_full
-from assessments.dossier import read_full_dossier
+from assessments.batch import batch_lines
+from assessments.dossier import evaluate_full, read_full_dossier
 from assessments.evaluation import result_json
 from assessments.management.commands._common import domain_error, load_file, parse_as_of
 from assessments.summary import summary_text
