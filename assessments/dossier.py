@@ -22,7 +22,7 @@ from emissions.dossier import DossierError, DossierInvalid, ReadDossier, read_do
 from emissions.dossier.layout import TOP_LEVEL_KEYS
 from emissions.dossier.registries import RegistryDirectory
 from emissions.models import FactorSet
-from emissions.services import create_inventory
+from emissions.services.inventory import create_inventory
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.db import retrying_transaction
 from zerocarbon.errors import FieldError, ValidationFailed

@@ -33,7 +33,7 @@ from emissions.models import (
     RegistryAlias,
     SerialClaim,
 )
-from emissions.services import alias_conflicts, rekey_registry_claims
+from emissions.services.inventory import alias_conflicts, rekey_registry_claims
 from zerocarbon.errors import Conflict
 
 

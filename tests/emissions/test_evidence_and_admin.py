@@ -10,7 +10,7 @@ from django.test import Client
 
 from emissions.factor_library import default_document, store_document
 from emissions.models import EvidenceDocument, FactorSet
-from emissions.services import attach_evidence
+from emissions.services.evidence import attach_evidence
 from zerocarbon.accounts.demo import DEMO_PASSWORD
 from zerocarbon.errors import Conflict, PermissionDenied, ValidationFailed
 

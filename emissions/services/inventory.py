@@ -1,14 +1,10 @@
-"""Writes of the emissions app. Each public function owns its transaction."""
+"""Factories, inventories, their lines and the platform-wide serial claims."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.models import User
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 
 from emissions.accounting.regions import region_of
@@ -17,7 +13,6 @@ from emissions.dossier.registries import RegistryDirectory
 from emissions.models import (
     CarbonCredit,
     EnergyRecord,
-    EvidenceDocument,
     FactorSet,
     Factory,
     GreenElectricityInstrument,
@@ -29,9 +24,7 @@ from emissions.models import (
     Scope3Entry,
     SerialClaim,
 )
-from emissions.models.inventory import EVIDENCE_EXTENSIONS
 from zerocarbon.accounts.models import Organisation
-from zerocarbon.accounts.tenancy import require_write
 from zerocarbon.errors import Conflict, FieldError, ValidationFailed
 
 ALREADY_CLAIMED = (
@@ -273,36 +266,3 @@ def rekey_registry_claims(registry: Registry) -> int:
         )
     claims = SerialClaim.objects.filter(registry__in=alias_keys - {registry.key})
     return claims.update(registry=registry.key)
-
-
-def attach_evidence(
-    actor: User, inventory: Inventory, *, upload: UploadedFile, kind: str, reference: str
-) -> EvidenceDocument:
-    """Store a file that backs a claim (`evidence_ref`) or a rubric answer. Only the listed
-    document types, at most EVIDENCE_MAX_BYTES; the SHA-256 is kept for the audit trail."""
-    require_write(actor, inventory.factory.organisation)
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    errors = []
-    if extension not in EVIDENCE_EXTENSIONS:
-        allowed = ", ".join(EVIDENCE_EXTENSIONS)
-        errors.append(FieldError("file", f"'{name}' is not an accepted type; use one of {allowed}"))
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        errors.append(
-            FieldError("file", f"'{name}' has {upload.size:,} bytes; the limit is {limit:,}")
-        )
-    if not reference.strip():
-        errors.append(FieldError("reference", "give the reference that claims use (evidence_ref)"))
-    if errors:
-        raise ValidationFailed("The evidence file was not accepted.", errors)
-    if EvidenceDocument.objects.filter(inventory=inventory, reference=reference).exists():
-        raise Conflict(f"Evidence '{reference}' is already attached to this inventory.",
-                       [FieldError("reference", "already used in this inventory")])  # fmt: skip
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return EvidenceDocument.objects.create(
-        inventory=inventory, kind=kind, reference=reference, file=upload,
-        size_bytes=upload.size or 0, sha256=digest.hexdigest(), uploaded_by=actor,
-    )  # fmt: skip
