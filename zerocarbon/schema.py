@@ -37,16 +37,22 @@ class ErrorSerializer(serializers.Serializer[None]):
 # Every operation: these come from the middleware and Django's handlers as much as the view.
 _ALWAYS = {
     "400": "The request is invalid or malformed; `errors` lists each problem with its path.",
-    "403": "Not logged in, or not allowed to do this.",
+    "403": "Not allowed: a viewer, a read-only key, a key limited to other factories, or a "
+    "browser write without its CSRF token.",
     "404": "Nothing is served at this address, or it belongs to another organisation.",
     "413": "The body is above this address's limit (`request_too_large`).",
+    "429": "Too many requests from this key, user or address (`throttled`); try again after "
+    "Retry-After seconds.",
 }
 # Writes: a transition from a wrong state or a clash with stored data; a busy database.
 _WRITES = {
     "409": "The request clashes with the current state; the message says why.",
     "503": "The database is busy; try again after Retry-After seconds (`busy`).",
 }
-_UNAUTHENTICATED = "Not logged in."
+_UNAUTHENTICATED = (
+    "No valid API key (`Authorization: Bearer …`) and no login: `not_authenticated`, or "
+    "`authentication_failed` for an unknown, revoked or expired key."
+)
 
 
 class ApiSchema(AutoSchema):

@@ -66,6 +66,7 @@ def test_load_demo_creates_the_documented_organisations_and_personas() -> None:
         ("bob", "org-a", "viewer"),
         ("carol", "cert-body", "auditor"),
         ("charlie", "org-b", "consultant"),
+        ("dora", "org-a", "admin"),
     }
 
 

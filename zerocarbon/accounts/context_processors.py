@@ -8,10 +8,13 @@ from zerocarbon.accounts.models import Membership
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
-    """The signed-in user's memberships, for the header of every page."""
+    """The signed-in user's memberships, for the header of every page, and whether they admin
+    an organisation (the API keys page is theirs). An API key (the browsable API) has none."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"memberships": []}
+    if user is None or not user.is_authenticated or user.pk is None:
+        return {"memberships": [], "admins_an_organisation": False}
+    memberships = list(Membership.objects.filter(user_id=user.pk).select_related("organisation"))
     return {
-        "memberships": list(Membership.objects.filter(user=user).select_related("organisation"))
+        "memberships": memberships,
+        "admins_an_organisation": any(m.role == Membership.Role.ADMIN for m in memberships),
     }

@@ -36,6 +36,7 @@ PERSONAS = [
     Persona("bob", "org-a", Membership.Role.VIEWER, "viewer, org-a"),
     Persona("carol", "cert-body", Membership.Role.AUDITOR, "auditor, cert-body"),
     Persona("charlie", "org-b", Membership.Role.CONSULTANT, "consultant, org-b"),
+    Persona("dora", "org-a", Membership.Role.ADMIN, "admin, org-a: API keys"),
 ]
 
 

@@ -1,14 +1,18 @@
 """Organisations, memberships and roles: who may see and do what.
 
 Every tenant-owned object hangs off an Organisation; the tenancy helper in `tenancy.py`
-scopes every read by the actor's memberships.
+scopes every read by the actor's memberships, or by the organisation of the actor's API key.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey
 
 
 class Organisation(models.Model):
@@ -67,3 +71,61 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class ApiKey(AbstractAPIKey):
+    """A machine client's key: one organisation, optionally some of its factories, optionally
+    read-only. Only a SHA-512 hash of the key is stored (the library's hasher, safe for a
+    high-entropy random key); the key itself is shown once, when it is issued."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    # None listed means every factory of the organisation (zerocarbon.accounts.tenancy).
+    factories: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "emissions.Factory", through="ApiKeyFactory", blank=True, related_name="api_keys"
+    )
+    read_only = models.BooleanField(default=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API key"
+        verbose_name_plural = "API keys"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked=True) | Q(revoked_at__isnull=True),
+                name="api_key_revoked_at_only_when_revoked",
+            )
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # However it is revoked (the page, the command, the Django admin), the time is kept.
+        if self.revoked and self.revoked_at is None:
+            self.revoked_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class ApiKeyFactory(models.Model):
+    """One factory a key is limited to. PROTECT, because deleting the last factory of a
+    limited key would otherwise turn it silently into a key for every factory."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="factory_limits")
+    factory = models.ForeignKey("emissions.Factory", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "API key factory"
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "factory"], name="api_key_factory_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_key} → factory {self.factory_id}"

@@ -36,7 +36,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    # Needed for its abstract key model (its module also defines a concrete APIKey, which
+    # Django refuses outside an installed app); we use our own zerocarbon.accounts.ApiKey.
+    "rest_framework_api_key",
     "drf_spectacular",
+    "django_filters",
     # Swagger UI's scripts and styles as our own static files: the docs page loads nothing
     # from another host (docs/decisions.md).
     "drf_spectacular_sidecar",
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "zerocarbon.middleware.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Under /api/: English unless Accept-Language prefers Chinese (pages keep the above).
+    "zerocarbon.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,6 +138,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# The catalogue of zerocarbon/ and templates/ (zerocarbon is not an app); the apps' own are
+# found in <app>/locale. Compiled .mo files are committed: running needs no gettext tools.
+LOCALE_PATHS = [BASE_DIR / "zerocarbon" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -146,13 +155,31 @@ EVIDENCE_MAX_BYTES = env_int("ZEROCARBON_EVIDENCE_MAX_BYTES", default=20 * 1024 
 # upload above the general limit is streamed to a temporary file.
 MAX_BODY_BYTES = env_int("ZEROCARBON_MAX_BODY_BYTES", default=1024 * 1024, minimum=1)
 MAX_DOSSIER_BYTES = env_int("ZEROCARBON_MAX_DOSSIER_BYTES", default=16 * 1024 * 1024, minimum=1)
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_BODY_BYTES, MAX_DOSSIER_BYTES)
+# Meter readings: 50,000 rows of a JSON list are about 5 MB (emissions/ingest/readings.py).
+MAX_READINGS_BYTES = env_int("ZEROCARBON_MAX_READINGS_BYTES", default=16 * 1024 * 1024, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_BODY_BYTES, MAX_DOSSIER_BYTES, MAX_READINGS_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 
 REST_FRAMEWORK = {
+    # The key first: DRF takes the 401 challenge from the first authenticator, so a request
+    # without credentials answers 401, never 403. The browser's session login comes second
+    # (with CSRF on its writes); a key request carries no cookie, so it needs no CSRF token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zerocarbon.accounts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Requests a minute per key, per user and per address (zerocarbon/throttling.py); generous
+    # by default, so that only a runaway client meets them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "zerocarbon.throttling.ApiKeyRateThrottle",
+        "zerocarbon.throttling.UserRateThrottle",
+        "zerocarbon.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": f"{env_int('ZEROCARBON_API_KEY_REQUESTS_PER_MINUTE', 6000, minimum=1)}/min",
+        "user": f"{env_int('ZEROCARBON_API_USER_REQUESTS_PER_MINUTE', 1200, minimum=1)}/min",
+        "anon": f"{env_int('ZEROCARBON_API_ANON_REQUESTS_PER_MINUTE', 120, minimum=1)}/min",
+    },
     "DEFAULT_PARSER_CLASSES": ["zerocarbon.parsers.DecimalJSONParser"],
     # Decimals as JSON numbers with exactly their digits (DRF's own writes them through float).
     "DEFAULT_RENDERER_CLASSES": [
@@ -161,8 +188,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "zerocarbon.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Limit/offset, at most 500 a page; a bad limit, offset or filter is a 400 naming it.
+    "DEFAULT_PAGINATION_CLASS": "zerocarbon.query_params.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["zerocarbon.query_params.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "zerocarbon.schema.ApiSchema",
 }
 
@@ -171,7 +200,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ZeroCarbon API",
     "DESCRIPTION": (
         "Factories, inventories, assessments, evaluations and dossiers of the zero-carbon "
-        "factory rating (T/CECA-G 0171-2022). Session login; every error has the one shape "
+        "factory rating (T/CECA-G 0171-2022). Send an API key of your organisation as "
+        "`Authorization: Bearer <key>` (or use the browser's login); without one every "
+        "address but the schema and these docs answers 401. Every error has the one shape "
         "of the Error component."
     ),
     "VERSION": "1",
@@ -181,12 +212,30 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets of the same field name in different resources, named after their owner.
+    "ENUM_NAME_OVERRIDES": {
+        "GreenInstrumentEnum": "emissions.models.instruments.GREEN_INSTRUMENTS",
+        "CreditInstrumentEnum": "emissions.models.instruments.CREDIT_INSTRUMENTS",
+        "CreditKindEnum": "emissions.models.instruments.CarbonCredit.Kind",
+        "MeterKindEnum": "emissions.models.meters.Meter.Kind",
+    },
     "TAGS": [
         {"name": "factories", "description": "Your organisations' factories."},
         {"name": "inventories", "description": "Emission inventories, one factory-year each."},
         {"name": "assessments", "description": "Ratings of an inventory against a rubric."},
         {"name": "evaluations", "description": "Recorded, reproducible evaluation results."},
         {"name": "dossiers", "description": "Whole `zerocarbon.dossier/1` files in and out."},
+        {"name": "meters", "description": "Meters, their readings, monthly roll-up and quality."},
+        {
+            "name": "records",
+            "description": "An inventory's lines: energy, process emissions, refrigerants, "
+            "scope 3 and reduction measures; each write is checked by the dossier's rules.",
+        },
+        {
+            "name": "instruments",
+            "description": "Green-electricity instruments and carbon credits; their serial "
+            "ranges are claimed once across the platform.",
+        },
     ],
 }
 
