@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_DATABASE_URL ?= postgres://zerocarbon@127.0.0.1:5432/zerocarbon
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run worker test lint typecheck contracts migrations-check compose-check pytest bench clean
+.PHONY: install run worker test lint typecheck contracts migrations-check compose-check pytest bench clean messages
 
 install: $(STAMP)
 
@@ -23,7 +23,7 @@ run: install
 	$(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "ZeroCarbon is starting on http://127.0.0.1:8000 — demo logins (password: zerocarbon-demo):"
-	@echo "  alice (consultant, org-a) · bob (viewer, org-a) · carol (auditor, cert-body) · charlie (consultant, org-b) · admin (Django admin)"
+	@echo "  alice (consultant, org-a) · bob (viewer, org-a) · carol (auditor, cert-body) · charlie (consultant, org-b) · dora (admin, org-a: API keys) · admin (Django admin)"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -53,6 +53,15 @@ pytest: install
 	$(BIN)/python .ci/check_kernel_coverage.py var/coverage.xml
 
 test: lint typecheck contracts migrations-check compose-check pytest
+
+# Translations (GNU gettext tools needed): extract every message into the Chinese catalogues,
+# then compile them. An app with a locale/ folder (emissions, assessments) gets its own
+# catalogue, everything else (zerocarbon/, templates/) zerocarbon/locale. Translate the new
+# entries of the .po files, then run this again; the .mo files are committed.
+MESSAGES_IGNORE := --ignore tests --ignore benchmarks --ignore docs --ignore var --ignore '*.egg-info'
+messages: install
+	$(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --add-location file $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore .venv --ignore var
 
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/run_all.py

@@ -1,4 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
+
+# The models' names as messages say them ("No inventory matches the request."): Django's
+# verbose names stay plain English (changing them is a migration), so they are marked here
+# for the catalogue and translated where a message names a model (accounts.tenancy).
+MODEL_NAMES = (
+    gettext_noop("rubric"),
+    gettext_noop("assessment"),
+    gettext_noop("answer"),
+    gettext_noop("evaluation"),
+)
 
 
 class AssessmentsConfig(AppConfig):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+
 from assessments.dossier import evaluate_full, read_full_dossier
 from emissions.accounting import exact_json
 from emissions.dossier import DossierInvalid, load_dossier_file
@@ -47,7 +49,8 @@ def file_line(path: str, *, as_of: date) -> FileLine:
     except DomainError as error:
         return _errors_line(path, error.errors)
     except OSError as error:  # a folder, no permission: FileNotFoundError is a DossierInvalid
-        return _errors_line(path, [_Unreadable("", f"file {path} cannot be read: {error}")])
+        message = _("file {path} cannot be read: {error}").format(path=path, error=error)
+        return _errors_line(path, [_Unreadable("", message)])
     result = evaluate_full(full, as_of=as_of).result
     return FileLine(_one_line({"file": path, "result": result}), invalid=False)
 

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zerocarbon.accounts.models import Organisation
 
 
 class DossierUploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label="机构 Organisation"
+        queryset=Organisation.objects.none(), label=_("Organisation")
     )
-    file = forms.FileField(label="档案文件 Dossier file (zerocarbon.dossier/1 JSON)")
+    file = forms.FileField(label=_("Dossier file (zerocarbon.dossier/1 JSON)"))
 
     def __init__(self, *args: object, organisations: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -20,6 +21,6 @@ class DossierUploadForm(forms.Form):
 class SubmitForm(forms.Form):
     as_of = forms.DateField(
         required=False,
-        label="评价日期 Evaluation date",
+        label=_("Evaluation date"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from assessments.models import Rubric
 from assessments.scoring import rubric as kernel
@@ -34,9 +35,11 @@ def read_rubric_file(path: Path) -> dict[str, Any]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
-        raise ValidationFailed(f"{path}: cannot be read as YAML or JSON: {error}") from None
+        message = _("{path}: cannot be read as YAML or JSON: {error}")
+        raise ValidationFailed(message.format(path=path, error=error)) from None
     if not isinstance(document, dict):
-        raise ValidationFailed(f"{path}: expected a mapping at the top of the file")
+        message = _("{path}: expected a mapping at the top of the file")
+        raise ValidationFailed(message.format(path=path))
     # Through JSON once, so that what is stored is exactly what a JSONField gives back.
     loaded: dict[str, Any] = json.loads(json.dumps(document, default=str))
     return loaded
@@ -49,7 +52,7 @@ def load_rubric_document(document: dict[str, Any]) -> tuple[Rubric, bool]:
         parsed = kernel.rubric_from_dict(document)
     except kernel.RubricError as error:
         raise ValidationFailed(
-            "The rubric file is invalid.",
+            _("The rubric file is invalid."),
             [FieldError(path or "/", message) for path, message in error.problems],
         ) from None
     digest = canonical_sha256(document)
@@ -57,10 +60,11 @@ def load_rubric_document(document: dict[str, Any]) -> tuple[Rubric, bool]:
     if existing is not None:
         if existing.document_sha256 == digest:
             return existing, False
-        raise Conflict(
-            f"Rubric {parsed.code} edition {parsed.edition} is already loaded with other content; "
-            "a published edition never changes — give the new tables a new edition."
+        message = _(
+            "Rubric {code} edition {edition} is already loaded with other content; a published"
+            " edition never changes — give the new tables a new edition."
         )
+        raise Conflict(message.format(code=parsed.code, edition=parsed.edition))
     rubric = Rubric.objects.create(
         code=parsed.code,
         edition=parsed.edition,
@@ -99,5 +103,5 @@ def scoring_rubric(rubric: Rubric) -> kernel.Rubric:
 def latest_published(code: str = DEFAULT_RUBRIC_CODE) -> Rubric:
     rubric = Rubric.objects.filter(code=code, status="published").order_by("-edition").first()
     if rubric is None:
-        raise NotFound(f"No published rubric with code {code!r} is loaded.")
+        raise NotFound(_("No published rubric with code {code!r} is loaded.").format(code=code))
     return rubric

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
@@ -55,7 +56,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             services.submit_assessment(
                 request.user, assessment, as_of=form.cleaned_data.get("as_of")
             )
-            messages.success(request, "已提交，正在评价。 Submitted; the evaluation is running.")
+            messages.success(request, _("Submitted; the evaluation is running."))
         except DomainError as error:
             messages.error(request, error.message)
     return redirect("assessment-detail", pk=pk)
@@ -84,7 +85,8 @@ def dossier_upload(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             errors = [(e.path, e.message) for e in error.errors] or [("/", error.message)]
         else:
-            messages.success(request, f"已导入 Imported: {assessment.inventory}")
+            message = _("Imported: {inventory}").format(inventory=assessment.inventory)
+            messages.success(request, message)
             return redirect("assessment-detail", pk=assessment.pk)
     context = {
         "form": form,

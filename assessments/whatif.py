@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.dossier import export_dossier, read_full_dossier
 from assessments.evaluation import evaluate
@@ -88,7 +89,8 @@ def what_if(
         answers = parse_answers(full.scoring_rubric, raw_answers)
     except AnswerErrors as error:
         raise ValidationFailed(
-            "Some hypothetical answers are invalid.", [FieldError(p, m) for p, m in error.errors]
+            _("Some hypothetical answers are invalid."),
+            [FieldError(p, m) for p, m in error.errors],
         ) from None
     document = {
         **full.read.document,

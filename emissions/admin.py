@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet, URLField
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from emissions.accounting.errors import AccountingError
 from emissions.accounting.library import factor_set_from_dict
@@ -81,30 +83,29 @@ class FactorSetAdmin(admin.ModelAdmin[FactorSet]):
     def has_delete_permission(self, request: HttpRequest, obj: FactorSet | None = None) -> bool:
         return obj is None or not obj.is_published
 
-    @admin.action(description="Draft a new version from the selected set 复制为新草稿")
+    @admin.action(description=gettext_lazy("Draft a new version from the selected set"))
     def draft_copy(self, request: HttpRequest, queryset: QuerySet[FactorSet]) -> None:
         for factor_set in queryset:
             document = document_of(factor_set)
             document["version"] = f"{factor_set.version}-draft-{timezone.now():%Y%m%d%H%M%S}"
             with transaction.atomic():
                 draft = store_document(lambda name: _models[name], document, publish=False)
-            self.message_user(
-                request, f"Drafted {draft.version}; rename and edit it, then publish."
-            )
+            message = _("Drafted {version}; rename and edit it, then publish.")
+            self.message_user(request, message.format(version=draft.version))
 
-    @admin.action(description="Publish (freezes the set for ever) 发布")
+    @admin.action(description=gettext_lazy("Publish (freezes the set for ever)"))
     def publish(self, request: HttpRequest, queryset: QuerySet[FactorSet]) -> None:
         for factor_set in queryset.filter(status=FactorSet.Status.DRAFT):
             try:
                 factor_set_from_dict(document_of(factor_set))  # the kernel must accept it
             except AccountingError as error:
-                self.message_user(
-                    request, f"{factor_set.version} not published: {error}", messages.ERROR
-                )
+                message = _("{version} not published: {error}")
+                message = message.format(version=factor_set.version, error=error)
+                self.message_user(request, message, messages.ERROR)
                 continue
             factor_set.status, factor_set.published_at = FactorSet.Status.PUBLISHED, timezone.now()
             factor_set.save()
-            self.message_user(request, f"Published {factor_set.version}.")
+            self.message_user(request, _("Published {version}.").format(version=factor_set.version))
 
 
 _models: dict[str, Any] = {
@@ -174,13 +175,16 @@ class RegistryAliasFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
                 RegistryAlias.objects.filter(key=key).select_related("registry").first()
             )
             if taken is not None or key in new_keys:
-                form.add_error("alias", f"'{alias}' already names {taken or 'another alias'}.")
+                message = _("'{alias}' already names {taken}.")
+                form.add_error(
+                    "alias", message.format(alias=alias, taken=taken or _("another alias"))
+                )
             new_keys.add(key)
         if registry.pk and new_keys:
             conflicts = alias_conflicts(registry.key, new_keys)
             if conflicts:
                 raise forms.ValidationError(
-                    ["These certificates are already claimed under both names:", *conflicts]
+                    [_("These certificates are already claimed under both names:"), *conflicts]
                 )
 
 
@@ -223,5 +227,5 @@ class RegistryAdmin(admin.ModelAdmin[Registry]):
             self.message_user(request, error.message, messages.ERROR)
             return
         if moved:
-            self.message_user(request, f"{moved} claims made under the new aliases now count "
-                              f"for {form.instance}.")  # fmt: skip
+            message = _("{moved} claims made under the new aliases now count for {registry}.")
+            self.message_user(request, message.format(moved=moved, registry=form.instance))

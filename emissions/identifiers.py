@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from emissions.accounting.translation import gettext as _
 from emissions.limits import SERIAL_DIGITS
 
 # GB 32100-2015, 4.2: the code alphabet in value order (0..30).
@@ -74,16 +75,19 @@ def credit_code_check_character(first_17: str) -> str:
 def credit_code_problem(code: str) -> str | None:
     """What is wrong with a unified social credit code, or None when it passes the check."""
     if len(code) != CREDIT_CODE_LENGTH:
-        return f"credit code must have {CREDIT_CODE_LENGTH} characters, got {len(code)}"
+        message = _("credit code must have {length} characters, got {given}")
+        return message.format(length=CREDIT_CODE_LENGTH, given=len(code))
     for position, char in enumerate(code, start=1):
         if char not in CREDIT_CODE_ALPHABET:
-            return (
-                f"character {char!r} at position {position} of the credit code is not allowed;"
-                f" expected {_CHARSET_TEXT}"
+            message = _(
+                "character {char!r} at position {position} of the credit code is not allowed;"
+                " expected {allowed}"
             )
+            return message.format(char=char, position=position, allowed=_CHARSET_TEXT)
     expected = credit_code_check_character(code[:17])
     if code[17] != expected:
-        return f"credit code check digit expected {expected!r}, got {code[17]!r}"
+        message = _("credit code check digit expected {expected!r}, got {given!r}")
+        return message.format(expected=expected, given=code[17])
     return None
 
 
@@ -120,8 +124,9 @@ class SerialRange:
 def _padded(number: int) -> str:
     text = str(number)
     if len(text) > SERIAL_KEY_WIDTH:
+        message = _("serial number {number} has {digits} digits; at most {limit} are supported")
         raise SerialRangeError(
-            f"serial number {text} has {len(text)} digits; at most {SERIAL_KEY_WIDTH} are supported"
+            message.format(number=text, digits=len(text), limit=SERIAL_KEY_WIDTH)
         )
     return text.zfill(SERIAL_KEY_WIDTH)
 
@@ -131,12 +136,15 @@ def split_serial(serial: str) -> tuple[str, int]:
     and its trailing decimal number: `" gec 2023000100001"` gives `("gec", 2023000100001)`."""
     match = _SERIAL.fullmatch(canonical_identity(serial))
     if match is None:
-        raise SerialRangeError(f"serial {serial!r} does not end in a decimal number")
+        message = _("serial {serial!r} does not end in a decimal number")
+        raise SerialRangeError(message.format(serial=serial))
     digits = match["number"].lstrip("0") or "0"
     if len(digits) > SERIAL_KEY_WIDTH:
+        message = _(
+            "serial {serial!r}… ends in a number of {digits} digits; at most {limit} are supported"
+        )
         raise SerialRangeError(
-            f"serial {serial[:20]!r}… ends in a number of {len(digits)} digits;"
-            f" at most {SERIAL_KEY_WIDTH} are supported"
+            message.format(serial=serial[:20], digits=len(digits), limit=SERIAL_KEY_WIDTH)
         )
     return match["prefix"], int(digits)
 
@@ -146,13 +154,21 @@ def parse_serial_range(serial_from: str, serial_to: str) -> SerialRange:
     prefix_from, start = split_serial(serial_from)
     prefix_to, end = split_serial(serial_to)
     if prefix_from != prefix_to:
+        message = _(
+            "serials {first!r} and {last!r} have different prefixes ({first_prefix!r} and"
+            " {last_prefix!r}); expected a common prefix"
+        )
         raise SerialRangeError(
-            f"serials {serial_from!r} and {serial_to!r} have different prefixes"
-            f" ({prefix_from!r} and {prefix_to!r}); expected a common prefix"
+            message.format(
+                first=serial_from,
+                last=serial_to,
+                first_prefix=prefix_from,
+                last_prefix=prefix_to,
+            )
         )
     if start > end:
-        raise SerialRangeError(
-            f"serial_from {serial_from!r} is after serial_to {serial_to!r};"
-            " expected serial_from ≤ serial_to"
+        message = _(
+            "serial_from {first!r} is after serial_to {last!r}; expected serial_from ≤ serial_to"
         )
+        raise SerialRangeError(message.format(first=serial_from, last=serial_to))
     return SerialRange(prefix=prefix_from, start=start, end=end)

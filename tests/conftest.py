@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
+from django.utils import translation
 
 from zerocarbon.accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from zerocarbon.accounts.models import Organisation
@@ -41,6 +42,15 @@ def _services(request: pytest.FixtureRequest) -> None:
             redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1).ping()
         except redis.RedisError:
             _missing(f"needs Redis at {BROKER_URL}")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Code a test calls directly (services, kernels, commands) speaks English, as the tests'
+    expected messages do; outside a request Django would use LANGUAGE_CODE (Chinese). A
+    request still chooses its own language (pages: Chinese by default; API: English)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -72,7 +73,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     field_errors: list[dict[str, str]] = []
     if isinstance(detail, dict) and "detail" not in detail:
         field_errors = list(_flatten(detail, ""))
-        message = "The request is invalid."
+        message = _("The request is invalid.")
     else:
         message = str(detail.get("detail", detail) if isinstance(detail, dict) else detail)
     code = getattr(exc, "default_code", "error")

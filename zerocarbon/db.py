@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.db import OperationalError, connection, transaction
+from django.utils.translation import gettext as _
 
 from zerocarbon.errors import Unavailable
 
@@ -53,4 +54,4 @@ def retrying_transaction(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> 
                 raise
             logger.warning("transaction aborted by the database (%s), attempt %s", error, attempt)
             time.sleep(random.uniform(0.01, 0.05) * attempt)  # noqa: S311 - jitter, not crypto
-    raise Busy("The database is busy with a conflicting change; try again in a moment.")
+    raise Busy(_("The database is busy with a conflicting change; try again in a moment."))

@@ -13,6 +13,8 @@ from django.core.exceptions import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import defaults
 
 from zerocarbon.api import is_api_request, json_error
@@ -20,15 +22,15 @@ from zerocarbon.api import is_api_request, json_error
 MIB = 1024 * 1024
 
 _BAD_REQUEST = {
-    DisallowedHost: "The Host header names a host this server does not serve.",
-    TooManyFieldsSent: "The request has more form fields than the server accepts.",
-    TooManyFilesSent: "The request has more files than the server accepts.",
-    MultiPartParserError: "The multipart body could not be read.",
+    DisallowedHost: gettext_noop("The Host header names a host this server does not serve."),
+    TooManyFieldsSent: gettext_noop("The request has more form fields than the server accepts."),
+    TooManyFilesSent: gettext_noop("The request has more files than the server accepts."),
+    MultiPartParserError: gettext_noop("The multipart body could not be read."),
 }
 
 
 def describe_bytes(count: int) -> str:
-    return f"{count:,} bytes ({count / MIB:g} MiB)"
+    return _("{count:,} bytes ({mib:g} MiB)").format(count=count, mib=count / MIB)
 
 
 def _plain(http_status: int, title: str, message: str) -> HttpResponse:
@@ -37,18 +39,24 @@ def _plain(http_status: int, title: str, message: str) -> HttpResponse:
 
 
 def too_large(request: HttpRequest, limit: int, length: int | None = None) -> HttpResponse:
-    message = f"This address accepts request bodies of at most {describe_bytes(limit)}"
-    message += f"; this one has {length:,} bytes." if length is not None else "."
+    if length is None:
+        message = _("This address accepts request bodies of at most {limit}.")
+    else:
+        message = _(
+            "This address accepts request bodies of at most {limit}; this one has {length:,} bytes."
+        )
+    message = message.format(limit=describe_bytes(limit), length=length)
     if is_api_request(request):
         return json_error(413, "request_too_large", message)
-    return _plain(413, "请求过大 Request too large", message)
+    return _plain(413, _("Request too large"), message)
 
 
 def malformed_length(request: HttpRequest, raw: str) -> HttpResponse:
-    message = f"The Content-Length header {raw[:40]!r} is not a number of bytes."
+    message = _("The Content-Length header {value!r} is not a number of bytes.")
+    message = message.format(value=raw[:40])
     if is_api_request(request):
         return json_error(400, "bad_request", message)
-    return _plain(400, "请求无效 Bad request", message)
+    return _plain(400, _("Bad request"), message)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -58,25 +66,25 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         return defaults.bad_request(request, exception)
     message = next(
         (text for kind, text in _BAD_REQUEST.items() if isinstance(exception, kind)),
-        "The request is malformed.",
+        gettext_noop("The request is malformed."),
     )
-    return json_error(400, "bad_request", message)
+    return json_error(400, "bad_request", _(message))
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api_request(request):
         return defaults.permission_denied(request, exception)
-    return json_error(403, "permission_denied", "You may not do this.")
+    return json_error(403, "permission_denied", _("You may not do this."))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api_request(request):
         return defaults.page_not_found(request, exception)
-    return json_error(404, "not_found", "Nothing is served at this address.")
+    return json_error(404, "not_found", _("Nothing is served at this address."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if not is_api_request(request):
         return defaults.server_error(request)
-    message = "The server failed to answer this request; the error has been logged."
+    message = _("The server failed to answer this request; the error has been logged.")
     return json_error(500, "server_error", message)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -63,4 +65,5 @@ were found: enough to fix a file in rounds, and 60,000 errors never make a 10 MB
 
 def more_errors_note(total: int) -> str:
     """What an answer says when it lists only the first MAX_LISTED_ERRORS of `total` errors."""
-    return f"{total:,} errors were found; the first {MAX_LISTED_ERRORS} are listed."
+    message = _("{total:,} errors were found; the first {listed} are listed.")
+    return message.format(total=total, listed=MAX_LISTED_ERRORS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.parsers import JSONParser
 
 from emissions.dossier import DossierInvalid, parse_dossier_bytes
@@ -26,4 +27,5 @@ class DecimalJSONParser(JSONParser):
             return parse_dossier_bytes(stream.read())
         except DossierInvalid as invalid:
             errors = [FieldError(e.path, e.message) for e in invalid.errors]
-            raise BodyRefused("The request body is not JSON the platform reads.", errors) from None
+            message = _("The request body is not JSON the platform reads.")
+            raise BodyRefused(message, errors) from None

@@ -28,6 +28,7 @@ from assessments.scoring.rubric import (
     Rubric,
 )
 from assessments.scoring.rubric_checks import pointer_segment
+from emissions.accounting.translation import gettext as _
 
 NA_ANSWER: Final = "na"
 _DECIMAL_STRING = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -84,7 +85,8 @@ def parse_answers(rubric: Rubric, raw: object) -> Answers:
     and a bool is never a number. Raises `AnswerErrors` listing every error.
     """
     if not isinstance(raw, Mapping):
-        raise AnswerErrors([("/answers", f"expected an object, got {_describe(raw)}")])
+        message = _("expected an object, got {given}").format(given=_describe(raw))
+        raise AnswerErrors([("/answers", message)])
     errors: ErrorList = []
     items: dict[str, AnswerValue] = {}
     flags: dict[str, bool] = {}
@@ -106,18 +108,20 @@ def parse_gates(rubric: Rubric, raw: object) -> Mapping[str, bool]:
     """
     declared = [gate.id for gate in rubric.gates if isinstance(gate, DeclaredGate)]
     if not isinstance(raw, Mapping):
-        expected = f"an object with the declared gates {', '.join(declared)}"
-        raise AnswerErrors([("/gates", f"expected {expected}, got {_describe(raw)}")])
+        message = _("expected an object with the declared gates {gates}, got {given}")
+        raise AnswerErrors(
+            [("/gates", message.format(gates=", ".join(declared), given=_describe(raw)))]
+        )
     errors: ErrorList = []
     for key, value in raw.items():
         path = f"/gates/{pointer_segment(str(key))}"
         gate = next((gate for gate in rubric.gates if gate.id == key), None)
         if gate is None:
-            errors.append((path, f"unknown gate; the declared gates are {', '.join(declared)}"))
+            message = _("unknown gate; the declared gates are {gates}")
+            errors.append((path, message.format(gates=", ".join(declared))))
         elif not isinstance(gate, DeclaredGate):
-            errors.append(
-                (path, f"{key} ({gate.name.en}) is computed by the platform, not declared")
-            )
+            message = _("{gate} ({name}) is computed by the platform, not declared")
+            errors.append((path, message.format(gate=key, name=gate.name.en)))
         else:
             _parse_bool(value, path, errors)
     if errors:
@@ -135,15 +139,19 @@ def _parse_item(
 ) -> AnswerValue | None:
     item = rubric.item(key)
     if item is None:
-        errors.append((path, f"unknown item id for rubric {rubric.code} ({rubric.edition})"))
+        message = _("unknown item id for rubric {code} ({edition})")
+        errors.append((path, message.format(code=rubric.code, edition=rubric.edition)))
         return None
     if isinstance(item, ComputedItem):
-        errors.append((path, f"{item.id} is computed from the inventory and cannot be answered"))
+        message = _("{item} is computed from the inventory and cannot be answered")
+        errors.append((path, message.format(item=item.id)))
         return None
     if value == NA_ANSWER:
         if item.na_allowed:
             return NA
-        errors.append((path, f'"na" (not applicable) is not allowed for {item.id}'))
+        errors.append(
+            (path, _('"na" (not applicable) is not allowed for {item}').format(item=item.id))
+        )
         return None
     return _parse_typed(item, value, path, errors)
 
@@ -165,14 +173,15 @@ def _parse_typed(item: AnyItem, value: object, path: str, errors: ErrorList) -> 
 def _parse_bool(value: object, path: str, errors: ErrorList) -> bool | None:
     if isinstance(value, bool):
         return value
-    errors.append((path, f"expected true or false, got {_describe(value)}"))
+    errors.append((path, _("expected true or false, got {given}").format(given=_describe(value))))
     return None
 
 
 def _parse_level(item: LevelItem, value: object, path: str, errors: ErrorList) -> int | None:
     level = _as_integer(value)
     if level is None or not 0 <= level <= item.levels:
-        errors.append((path, f"expected an integer 0..{item.levels}, got {_describe(value)}"))
+        message = _("expected an integer 0..{levels}, got {given}")
+        errors.append((path, message.format(levels=item.levels, given=_describe(value))))
         return None
     return level
 
@@ -180,8 +189,8 @@ def _parse_level(item: LevelItem, value: object, path: str, errors: ErrorList) -
 def _parse_ratio(value: object, path: str, errors: ErrorList) -> Decimal | None:
     ratio = _as_decimal(value)
     if ratio is None or not 0 <= ratio <= 1:
-        expected = "a number in [0, 1] (JSON number or decimal string)"
-        errors.append((path, f"expected {expected}, got {_describe(value)}"))
+        message = _("expected a number in [0, 1] (JSON number or decimal string), got {given}")
+        errors.append((path, message.format(given=_describe(value))))
         return None
     return ratio
 
@@ -191,25 +200,28 @@ def _parse_enum(item: EnumItem, value: object, path: str, errors: ErrorList) -> 
         return value
     choices = [option.value for option in item.options] + ([NA_ANSWER] if item.na_allowed else [])
     expected = ", ".join(f'"{choice}"' for choice in choices)
-    errors.append((path, f"expected one of {expected}, got {_describe(value)}"))
+    message = _("expected one of {options}, got {given}")
+    errors.append((path, message.format(options=expected, given=_describe(value))))
     return None
 
 
 def _parse_footprint(value: object, path: str, errors: ErrorList) -> Footprint | None:
     if not isinstance(value, Mapping):
-        expected = 'an object {"share": 0..1, "third_party_verified": true/false}'
-        errors.append((path, f"expected {expected}, got {_describe(value)}"))
+        message = _(
+            'expected an object {{"share": 0..1, "third_party_verified": true/false}}, got {given}'
+        )
+        errors.append((path, message.format(given=_describe(value))))
         return None
     unknown = [str(key) for key in value if key not in _FOOTPRINT_KEYS]
     for key in unknown:
-        errors.append(
-            (f"{path}/{pointer_segment(key)}", "unknown key; expected share, third_party_verified")
-        )
+        message = _("unknown key; expected share, third_party_verified")
+        errors.append((f"{path}/{pointer_segment(key)}", message))
     share = None
     if "share" in value:
         share = _parse_ratio(value["share"], f"{path}/share", errors)
     else:
-        errors.append((f"{path}/share", "required: share of main products with a footprint, 0..1"))
+        message = _("required: share of main products with a footprint, 0..1")
+        errors.append((f"{path}/share", message))
     verified_path = f"{path}/third_party_verified"
     verified = _parse_bool(value.get("third_party_verified", False), verified_path, errors)
     if unknown or share is None or verified is None:
@@ -245,9 +257,9 @@ def _as_decimal(value: object) -> Decimal | None:
 def _describe(value: object) -> str:
     """The given value as the user wrote it in JSON, for "expected ..., got ..." messages."""
     if isinstance(value, Mapping):
-        return "an object"
+        return _("an object")
     if isinstance(value, list | tuple):
-        return "an array"
+        return _("an array")
     if isinstance(value, Decimal):
         return str(value)
     return json.dumps(value, ensure_ascii=False, default=repr)

@@ -17,6 +17,7 @@ from .formatting import amount, num, tonnes
 from .gases import GasGwp, gwp_of
 from .inputs import GasLine, Scope3Line
 from .results import CalculationLine
+from .translation import gettext as _
 from .units import convert
 
 ZERO = Decimal(0)
@@ -99,10 +100,10 @@ def _scope3_tco2e(line: Scope3Line) -> tuple[Decimal, str]:
     if line.tco2e is not None:
         return line.tco2e, f"{num(line.tco2e)} tCO2e given"
     if line.quantity is None or line.factor_tco2e_per_unit is None:
-        raise InvalidInventory(
-            f"{line.path}: a category {line.category} entry needs tco2e, or quantity and "
-            "factor_tco2e_per_unit"
+        message = _(
+            "{path}: a category {category} entry needs tco2e, or quantity and factor_tco2e_per_unit"
         )
+        raise InvalidInventory(message.format(path=line.path, category=line.category))
     unit = line.unit or "unit"
     tco2e = line.quantity * line.factor_tco2e_per_unit
     source = f" ({line.factor_source})" if line.factor_source else ""
@@ -118,7 +119,8 @@ def account_scope3(lines: Iterable[Scope3Line]) -> Scope3Totals:
     totals = Scope3Totals()
     for line in lines:
         if line.category not in (3, 4):
-            raise InvalidInventory(f"{line.path}: category must be 3 or 4, got {line.category}")
+            message = _("{path}: category must be 3 or 4, got {category}")
+            raise InvalidInventory(message.format(path=line.path, category=line.category))
         tco2e, formula = _scope3_tco2e(line)
         totals.lines.append(
             CalculationLine(str(line.category), line.path, line.source, formula, tco2e)

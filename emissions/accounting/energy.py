@@ -28,6 +28,7 @@ from .formatting import amount, num, tonnes
 from .grid import GridChoice, describe, grid_factor_key
 from .inputs import EnergyLine
 from .results import CalculationLine
+from .translation import gettext as _
 from .units import convert
 
 ZERO = Decimal(0)
@@ -112,9 +113,11 @@ def _heat(line: EnergyLine, factors: FactorSet, totals: EnergyTotals) -> None:
 def _steam(line: EnergyLine, factors: FactorSet, totals: EnergyTotals) -> None:
     enthalpy = line.enthalpy_kj_per_kg
     if enthalpy is None or enthalpy <= STEAM_REFERENCE_ENTHALPY_KJ_PER_KG:
+        message = _("{path}: purchased steam needs enthalpy_kj_per_kg above {minimum}, got {given}")
         raise InvalidInventory(
-            f"{line.path}: purchased steam needs enthalpy_kj_per_kg above "
-            f"{STEAM_REFERENCE_ENTHALPY_KJ_PER_KG}, got {enthalpy}"
+            message.format(
+                path=line.path, minimum=STEAM_REFERENCE_ENTHALPY_KJ_PER_KG, given=enthalpy
+            )
         )
     kg = convert(line.quantity, line.unit, "kg")
     gj = convert(kg * (enthalpy - STEAM_REFERENCE_ENTHALPY_KJ_PER_KG), "kJ", "GJ")
@@ -131,7 +134,8 @@ def _steam(line: EnergyLine, factors: FactorSet, totals: EnergyTotals) -> None:
 def _fuel(line: EnergyLine, factors: FactorSet, totals: EnergyTotals) -> None:
     fuel = factors.fuels.get(line.carrier)
     if fuel is None:
-        raise UnknownCarrier(f"{line.path}: unknown energy carrier {line.carrier!r}")
+        message = _("{path}: unknown energy carrier {carrier!r}")
+        raise UnknownCarrier(message.format(path=line.path, carrier=line.carrier))
     ad = convert(line.quantity, line.unit, fuel.unit)
     ncv, cc, of = fuel.ncv_gj_per_unit, fuel.carbon_content_tc_per_gj, fuel.oxidation_fraction
     gj = ad * ncv

@@ -22,6 +22,7 @@ from .inputs import InventoryInput
 from .instruments import check_instruments
 from .metrics import MetricInputs, compute_metrics
 from .results import AccountingResult, CalculationLine, Emissions, FactorsUsed
+from .translation import gettext as _
 
 ACCOUNTING_CONTEXT = Context(prec=34, traps=[InvalidOperation, DivisionByZero, Overflow])
 BOUNDARIES = ("I", "II")
@@ -83,7 +84,8 @@ def _emissions(
 
 def _account(inventory: InventoryInput, factors: FactorSet, as_of: date) -> AccountingResult:
     if inventory.boundary not in BOUNDARIES:
-        raise InvalidInventory(f"boundary must be I or II, got {inventory.boundary!r}")
+        message = _("boundary must be I or II, got {boundary!r}")
+        raise InvalidInventory(message.format(boundary=inventory.boundary))
     gwp_values(factors, inventory.gwp_set)  # an unknown GWP set fails even without gases
     province, year = inventory.factory.province, inventory.year
     grid = choose_grid_factors(factors, inventory.grid_factor_scope, province, year)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from .errors import UnknownGas, UnknownGwpSet
 from .factors import FactorSet
+from .translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,8 @@ def resolve_gas(name: str, factors: FactorSet) -> str:
     loose = {_loose(known): canonical for known, canonical in names.items()}
     canonical = loose.get(_loose(name))
     if canonical is None:
-        raise UnknownGas(
-            f"unknown gas {name!r}; known gases and blends: {', '.join(sorted(names))}"
-        )
+        message = _("unknown gas {gas!r}; known gases and blends: {known}")
+        raise UnknownGas(message.format(gas=name, known=", ".join(sorted(names))))
     return canonical
 
 
@@ -65,7 +65,8 @@ def gwp_values(factors: FactorSet, gwp_set: str) -> dict[str, Decimal]:
     values = factors.gwp.get(gwp_set)
     if values is None:
         known = ", ".join(sorted(factors.gwp))
-        raise UnknownGwpSet(f"unknown GWP set {gwp_set!r}; the factor set has {known}")
+        message = _("unknown GWP set {gwp_set!r}; the factor set has {known}")
+        raise UnknownGwpSet(message.format(gwp_set=gwp_set, known=known))
     return dict(values)
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from .errors import InvalidInventory, MissingFactor
 from .factors import FactorSet, GridFactor
 from .regions import normalise_province, region_of
+from .translation import gettext as _
 
 NATIONAL, REGIONAL, PROVINCIAL = "national", "regional", "provincial"
 LOCATION, RESIDUAL = "location", "residual"
@@ -72,7 +73,8 @@ def _up_to(
 def _national(factors: FactorSet, year: int, warnings: list[str]) -> GridFactor:
     series = _series(factors, NATIONAL, "", LOCATION)
     if not series:
-        raise MissingFactor(f"factor set {factors.version} has no national grid factor")
+        message = _("factor set {version} has no national grid factor")
+        raise MissingFactor(message.format(version=factors.version))
     factor = _up_to(series, year, NATIONAL, warnings)
     if factor is not None:
         return factor
@@ -93,9 +95,8 @@ def _location(
     elif scope == PROVINCIAL:
         area = normalise_province(province)
     else:
-        raise InvalidInventory(
-            f"unknown grid factor scope {scope!r}; use national, regional or provincial"
-        )
+        message = _("unknown grid factor scope {scope!r}; use national, regional or provincial")
+        raise InvalidInventory(message.format(scope=scope))
     factor = _up_to(_series(factors, scope, area, LOCATION), year, f"{scope} ({area})", warnings)
     if factor is not None:
         return factor

@@ -21,6 +21,7 @@ from .carriers import FIXED_CARRIERS
 from .errors import MalformedFactorSet, UnknownUnit
 from .factors import FactorSet, FuelFactor, GridFactor
 from .regions import PROVINCE_REGION, REGIONS
+from .translation import gettext as _
 from .units import canonical_unit
 
 SCHEMA = "zerocarbon.factor-set/1"
@@ -49,53 +50,63 @@ _AREAS = {"national": ("",), "regional": REGIONS, "provincial": tuple(PROVINCE_R
 
 
 def _fail(path: str, message: str) -> NoReturn:
-    raise MalformedFactorSet(f"factor set {path or '/'}: {message}")
+    raise MalformedFactorSet(
+        _("factor set {path}: {message}").format(path=path or "/", message=message)
+    )
 
 
 def _mapping(value: object, path: str, *, empty: bool = False) -> dict[str, object]:
     if not isinstance(value, dict) or not (empty or value):
-        _fail(path, "expected an object" if empty else "expected a non-empty object")
+        _fail(path, _("expected an object") if empty else _("expected a non-empty object"))
     return value
 
 
 def _object(value: object, path: str, keys: frozenset[str]) -> dict[str, object]:
     obj = _mapping(value, path)
     if missing := sorted(keys - obj.keys()):
-        _fail(path, f"missing key(s) {', '.join(missing)}")
+        _fail(path, _("missing key(s) {keys}").format(keys=", ".join(missing)))
     if unknown := sorted(obj.keys() - keys):
-        _fail(path, f"unknown key(s) {', '.join(unknown)}")
+        _fail(path, _("unknown key(s) {keys}").format(keys=", ".join(unknown)))
     return obj
 
 
 def _text(value: object, path: str, *, empty: bool = False) -> str:
     if not isinstance(value, str) or not (empty or value.strip()):
-        _fail(path, "expected a non-empty string")
+        _fail(path, _("expected a non-empty string"))
     return value
 
 
 def _choice(value: object, path: str, options: tuple[str, ...]) -> str:
     if value not in options:
-        _fail(path, f"expected one of {', '.join(options)}, got {value!r}")
+        message = _("expected one of {options}, got {value!r}")
+        _fail(path, message.format(options=", ".join(options), value=value))
     return str(value)
 
 
 def _decimal(value: object, path: str, *, at_most: Decimal | None = None) -> Decimal:
     if not isinstance(value, str):
-        _fail(path, f'expected a decimal string such as "0.5306", got {value!r}')
+        _fail(
+            path, _('expected a decimal string such as "0.5306", got {value!r}').format(value=value)
+        )
     try:
         number = Decimal(value)
     except InvalidOperation:
-        _fail(path, f"{value!r} is not a decimal number")
+        _fail(path, _("{value!r} is not a decimal number").format(value=value))
     if not number.is_finite() or number <= 0:
-        _fail(path, f"expected a positive number, got {value!r}")
+        _fail(path, _("expected a positive number, got {value!r}").format(value=value))
     if at_most is not None and number > at_most:
-        _fail(path, f"expected at most {at_most}, got {value!r}")
+        _fail(
+            path,
+            _("expected at most {at_most}, got {value!r}").format(at_most=at_most, value=value),
+        )
     return number
 
 
 def _fuel(code: str, value: object, path: str) -> FuelFactor:
     if code in FIXED_CARRIERS:
-        _fail(path, f"{code!r} is an energy carrier of its own, not a fuel code")
+        _fail(
+            path, _("{code!r} is an energy carrier of its own, not a fuel code").format(code=code)
+        )
     obj = _object(value, path, _FUEL_KEYS)
     try:
         unit = canonical_unit(_text(obj["unit"], f"{path}/unit"))
@@ -120,11 +131,11 @@ def _fuel(code: str, value: object, path: str) -> FuelFactor:
 def _area(scope: str, value: object, path: str) -> str:
     area = _text(value, path, empty=True)
     if area not in _AREAS[scope]:
-        _fail(
-            path,
-            f"{area!r} is not an area of scope {scope}: use '' for national, a region "
-            "code (north ...) for regional, a province short name (江苏) for provincial",
+        message = _(
+            "{area!r} is not an area of scope {scope}: use '' for national, a region code"
+            " (north ...) for regional, a province short name (江苏) for provincial"
         )
+        _fail(path, message.format(area=area, scope=scope))
     return area
 
 
@@ -133,10 +144,10 @@ def _grid_factor(value: object, path: str) -> GridFactor:
     scope = _choice(obj["scope"], f"{path}/scope", SCOPES)
     kind = _choice(obj["kind"], f"{path}/kind", KINDS)
     if kind == "residual" and scope != "national":
-        _fail(f"{path}/kind", "only national residual factors are used (market-based method)")
+        _fail(f"{path}/kind", _("only national residual factors are used (market-based method)"))
     year = obj["year"]
     if not isinstance(year, int) or isinstance(year, bool):
-        _fail(f"{path}/year", f"expected an integer year, got {year!r}")
+        _fail(f"{path}/year", _("expected an integer year, got {year!r}").format(year=year))
     return GridFactor(
         scope=scope,
         area=_area(scope, obj["area"], f"{path}/area"),
@@ -150,13 +161,14 @@ def _grid_factor(value: object, path: str) -> GridFactor:
 
 def _grid_factors(value: object, path: str) -> tuple[GridFactor, ...]:
     if not isinstance(value, list) or not value:
-        _fail(path, "expected a non-empty array")
+        _fail(path, _("expected a non-empty array"))
     factors = tuple(_grid_factor(item, f"{path}/{i}") for i, item in enumerate(value))
     seen: set[tuple[str, str, int, str]] = set()
     for i, factor in enumerate(factors):
         key = (factor.scope, factor.area, factor.year, factor.kind)
         if key in seen:
-            _fail(f"{path}/{i}", f"duplicate {factor.kind} factor for {key[:3]}")
+            message = _("duplicate {kind} factor for {key}")
+            _fail(f"{path}/{i}", message.format(kind=factor.kind, key=key[:3]))
         seen.add(key)
     return factors
 
@@ -173,7 +185,7 @@ def _gwp(value: object, path: str) -> Mapping[str, Mapping[str, Decimal]]:
         )
     gas_lists = {tuple(sorted(values)) for values in sets.values()}
     if len(gas_lists) > 1:
-        _fail(path, "every GWP set must list the same gases")
+        _fail(path, _("every GWP set must list the same gases"))
     return MappingProxyType(sets)
 
 
@@ -185,7 +197,9 @@ def _aliases(value: object, path: str, gases: frozenset[str]) -> Mapping[str, st
         if alias in gases or target not in gases:
             _fail(
                 f"{path}/aliases/{alias}",
-                f"{alias!r} -> {target!r} must map a new name to a gas of the GWP sets",
+                _("{alias!r} -> {target!r} must map a new name to a gas of the GWP sets").format(
+                    alias=alias, target=target
+                ),
             )
         aliases[alias] = str(target)
     return MappingProxyType(aliases)
@@ -198,10 +212,11 @@ def _blend(value: object, path: str, names: Mapping[str, str]) -> Mapping[str, D
     components: dict[str, Decimal] = {}
     for gas, fraction in _mapping(obj["components"], f"{path}/components").items():
         if gas not in names:
-            _fail(f"{path}/components/{gas}", f"{gas!r} is not a gas of the GWP sets")
+            message = _("{gas!r} is not a gas of the GWP sets").format(gas=gas)
+            _fail(f"{path}/components/{gas}", message)
         components[names[gas]] = _decimal(fraction, f"{path}/components/{gas}", at_most=_ONE)
     if sum(components.values()) != _ONE:
-        _fail(f"{path}/components", "mass fractions must add up to 1")
+        _fail(f"{path}/components", _("mass fractions must add up to 1"))
     return MappingProxyType(components)
 
 
@@ -211,7 +226,7 @@ def _blends(
     blends: dict[str, Mapping[str, Decimal]] = {}
     for name, entry in _mapping(value, path, empty=True).items():
         if name in names:
-            _fail(f"{path}/{name}", f"blend {name!r} has the name of a gas")
+            _fail(f"{path}/{name}", _("blend {name!r} has the name of a gas").format(name=name))
         blends[name] = _blend(entry, f"{path}/{name}", names)
     return MappingProxyType(blends)
 
@@ -227,7 +242,8 @@ def factor_set_from_dict(data: object) -> FactorSet:
     """A frozen `FactorSet` from a parsed factor-set document; raises `MalformedFactorSet`."""
     doc = _object(data, "", _TOP_KEYS)
     if doc["schema"] != SCHEMA:
-        _fail("/schema", f"expected {SCHEMA!r}, got {doc['schema']!r}")
+        message = _("expected {expected!r}, got {given!r}")
+        _fail("/schema", message.format(expected=SCHEMA, given=doc["schema"]))
     fuels = _mapping(doc["fuels"], "/fuels")
     gwp = _gwp(doc["gwp"], "/gwp")
     gases = frozenset(next(iter(gwp.values())))
@@ -252,7 +268,8 @@ def load_factor_set(path: Path) -> FactorSet:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise MalformedFactorSet(f"factor set {path.name}: not valid JSON ({error})") from error
+        message = _("factor set {name}: not valid JSON ({error})")
+        raise MalformedFactorSet(message.format(name=path.name, error=error)) from error
     return factor_set_from_dict(data)
 
 

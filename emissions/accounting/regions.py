@@ -8,6 +8,7 @@ the factory's province must be read reliably in whatever form a dossier gives it
 from __future__ import annotations
 
 from .errors import UnknownProvince
+from .translation import gettext as _
 
 # Province -> grid region, exactly as emission-factors.md section 3 lists them.
 PROVINCE_REGION: dict[str, str] = {
@@ -64,10 +65,11 @@ def normalise_province(text: str) -> str:
     cleaned = text.strip()
     province = _BY_NAME.get(cleaned) or _by_code(cleaned)
     if province is None:
-        raise UnknownProvince(
-            f"unknown province {text!r}: give one of the 31 mainland provinces by short name "
-            "(江苏), full name (江苏省) or GB/T 2260 code (32 or 320000)"
+        message = _(
+            "unknown province {province!r}: give one of the 31 mainland provinces by short"
+            " name (江苏), full name (江苏省) or GB/T 2260 code (32 or 320000)"
         )
+        raise UnknownProvince(message.format(province=text))
     return province
 
 

@@ -29,12 +29,15 @@ from .carriers import (
 )
 from .errors import IncompatibleUnit, UnknownCarrier, UnknownUnit
 from .factors import FactorSet
+from .translation import gettext as _
+from .translation import gettext_noop
 
-ENERGY = "energy"
-MASS = "mass"
-NORMAL_GAS_VOLUME = "volume of gas at normal conditions"
-VOLUME = "geometric volume"
-CO2E_MASS = "mass of CO2 equivalent"
+# What a unit measures; messages name it in the reader's language (translated where used).
+ENERGY = gettext_noop("energy")
+MASS = gettext_noop("mass")
+NORMAL_GAS_VOLUME = gettext_noop("volume of gas at normal conditions")
+VOLUME = gettext_noop("geometric volume")
+CO2E_MASS = gettext_noop("mass of CO2 equivalent")
 
 # Custom pint definitions; the rest (kilowatt_hour, gigajoule, tonne ...) is pint's own table.
 _DEFINITIONS = (
@@ -126,7 +129,8 @@ def canonical_unit(text: str) -> str:
         return _LOOKUP[_normalise(text)]
     except KeyError:
         known = ", ".join(_UNITS)
-        raise UnknownUnit(f"unknown unit {text!r}; known units: {known}") from None
+        message = _("unknown unit {unit!r}; known units: {known}").format(unit=text, known=known)
+        raise UnknownUnit(message) from None
 
 
 def unit_kind(text: str) -> str:
@@ -148,8 +152,14 @@ def _compute_factor(from_unit: str, to_unit: str) -> Decimal:
     source, target = canonical_unit(from_unit), canonical_unit(to_unit)
     source_kind, target_kind = _UNITS[source].kind, _UNITS[target].kind
     if source_kind != target_kind:
+        message = _("cannot convert {source!r} ({source_kind}) to {target!r} ({target_kind})")
         raise IncompatibleUnit(
-            f"cannot convert {from_unit!r} ({source_kind}) to {to_unit!r} ({target_kind})"
+            message.format(
+                source=from_unit,
+                source_kind=_(source_kind),
+                target=to_unit,
+                target_kind=_(target_kind),
+            )
         )
     with _LOCK:
         registry = _registry()
@@ -181,7 +191,7 @@ def allowed_units_for_carrier(carrier: str, factors: FactorSet) -> tuple[str, ..
         return STEAM_UNITS
     fuel = factors.fuels.get(carrier)
     if fuel is None:
-        raise UnknownCarrier(f"unknown energy carrier {carrier!r}")
+        raise UnknownCarrier(_("unknown energy carrier {carrier!r}").format(carrier=carrier))
     kind = unit_kind(fuel.unit)
     return tuple(name for name, unit in _UNITS.items() if unit.kind == kind)
 

@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from emissions.accounting.errors import UnknownGas, UnknownGwpSet
 from emissions.accounting.factors import FactorSet
 from emissions.accounting.gases import gwp_values, resolve_gas
+from emissions.accounting.translation import gettext as _
+from emissions.accounting.translation import gettext_noop
 from emissions.accounting.units import allowed_units_for_gas, unit_fits_gas
 from emissions.dossier.context import Context, Item
 from emissions.dossier.errors import DossierError, pointer
 
 GAS_SECTIONS = ("process_emissions", "refrigerants")
 SCOPE3_COMPUTED = ("quantity", "unit", "factor_tco2e_per_unit", "factor_source")
-COMPUTED_TEXT = "quantity, unit, factor_tco2e_per_unit and factor_source"
+COMPUTED_TEXT = gettext_noop("quantity, unit, factor_tco2e_per_unit and factor_source")
 
 
 def _gas_problem(gas: str, factors: FactorSet, gwp_set: str) -> str | None:
@@ -24,7 +26,8 @@ def _gas_problem(gas: str, factors: FactorSet, gwp_set: str) -> str | None:
     parts = factors.blends.get(canonical, {canonical: None})
     missing = [part for part in parts if part not in factors.gwp[gwp_set]]
     if missing:
-        return f"gas {gas!r} has no GWP in set {gwp_set} (missing {', '.join(missing)})"
+        message = _("gas {gas!r} has no GWP in set {gwp_set} (missing {missing})")
+        return message.format(gas=gas, gwp_set=gwp_set, missing=", ".join(missing))
     return None
 
 
@@ -58,7 +61,8 @@ def _gas_unit(line: Item) -> Iterator[DossierError]:
     unit = line.text("unit")
     if unit is not None and not unit_fits_gas(unit):
         allowed = ", ".join(allowed_units_for_gas())
-        message = f"unit {unit!r} is not a unit of mass for a gas; expected one of {allowed}"
+        message = _("unit {unit!r} is not a unit of mass for a gas; expected one of {allowed}")
+        message = message.format(unit=unit, allowed=allowed)
         yield DossierError(line.at("unit"), message)
 
 
@@ -67,13 +71,12 @@ def check_scope3(ctx: Context) -> Iterator[DossierError]:
         given = [key for key in SCOPE3_COMPUTED if entry.has(key)]
         if entry.has("tco2e"):
             if given:
-                message = (
-                    f"both tco2e and {', '.join(given)} given; expected either tco2e or"
-                    f" {COMPUTED_TEXT}"
-                )
+                message = _(
+                    "both tco2e and {given} given; expected either tco2e or {computed}"
+                ).format(given=", ".join(given), computed=_(COMPUTED_TEXT))
                 yield DossierError(entry.path, message)
         elif not given:
-            message = f"expected tco2e, or all of {COMPUTED_TEXT}"
+            message = _("expected tco2e, or all of {computed}").format(computed=_(COMPUTED_TEXT))
             yield DossierError(entry.path, message)
         else:
             yield from _scope3_missing(entry, given)
@@ -82,5 +85,7 @@ def check_scope3(ctx: Context) -> Iterator[DossierError]:
 def _scope3_missing(entry: Item, given: list[str]) -> Iterator[DossierError]:
     for key in SCOPE3_COMPUTED:
         if key not in given:
-            message = f"missing {key}: an entry without tco2e needs {COMPUTED_TEXT}"
+            message = _("missing {key}: an entry without tco2e needs {computed}").format(
+                key=key, computed=_(COMPUTED_TEXT)
+            )
             yield DossierError(entry.at(key), message)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from emissions.accounting.carriers import FIXED_CARRIERS, PURCHASED_STEAM
+from emissions.accounting.translation import gettext as _
 from emissions.accounting.units import allowed_units_for_carrier, unit_fits_carrier
 from emissions.dossier.context import Context, Item
 from emissions.dossier.errors import DossierError
@@ -22,7 +23,9 @@ def check_energy(ctx: Context) -> Iterator[DossierError]:
     for line in ctx.items("energy"):
         carrier = line.text("carrier")
         if carrier is not None and carrier not in known:
-            message = f"unknown carrier {carrier!r}; expected one of {', '.join(known)}"
+            message = _("unknown carrier {carrier!r}; expected one of {known}").format(
+                carrier=carrier, known=", ".join(known)
+            )
             yield DossierError(line.at("carrier"), message)
         elif carrier is not None:
             yield from _unit(ctx, line, carrier)
@@ -35,29 +38,31 @@ def _unit(ctx: Context, line: Item, carrier: str) -> Iterator[DossierError]:
     if unit is None or unit_fits_carrier(carrier, unit, ctx.factors):
         return
     allowed = ", ".join(allowed_units_for_carrier(carrier, ctx.factors))
-    message = f"unit {unit!r} does not fit carrier {carrier!r}; expected one of {allowed}"
+    message = _("unit {unit!r} does not fit carrier {carrier!r}; expected one of {allowed}")
+    message = message.format(unit=unit, carrier=carrier, allowed=allowed)
     yield DossierError(line.at("unit"), message)
 
 
 def _enthalpy(line: Item, carrier: str) -> Iterator[DossierError]:
     if carrier != PURCHASED_STEAM:
         if line.has(ENTHALPY):
-            message = f"{ENTHALPY} is only for {PURCHASED_STEAM}, not for {carrier!r}"
+            message = _("{field} is only for {steam}, not for {carrier!r}").format(
+                field=ENTHALPY, steam=PURCHASED_STEAM, carrier=carrier
+            )
             yield DossierError(line.at(ENTHALPY), message)
         return
     if not line.has(ENTHALPY):
-        message = (
-            f"{PURCHASED_STEAM} needs {ENTHALPY}, the steam's enthalpy"
-            f" (above {FEED_WATER_ENTHALPY_KJ_PER_KG} kJ/kg)"
+        message = _("{steam} needs {field}, the steam's enthalpy (above {minimum} kJ/kg)").format(
+            steam=PURCHASED_STEAM, field=ENTHALPY, minimum=FEED_WATER_ENTHALPY_KJ_PER_KG
         )
         yield DossierError(line.at(ENTHALPY), message)
         return
     enthalpy = line.number(ENTHALPY)
     if enthalpy is not None and enthalpy <= FEED_WATER_ENTHALPY_KJ_PER_KG:
-        message = (
-            f"enthalpy {enthalpy} kJ/kg is not above the feed water's"
-            f" {FEED_WATER_ENTHALPY_KJ_PER_KG} kJ/kg; expected the steam's enthalpy"
-        )
+        message = _(
+            "enthalpy {enthalpy} kJ/kg is not above the feed water's {minimum} kJ/kg; expected"
+            " the steam's enthalpy"
+        ).format(enthalpy=enthalpy, minimum=FEED_WATER_ENTHALPY_KJ_PER_KG)
         yield DossierError(line.at(ENTHALPY), message)
 
 
@@ -68,8 +73,9 @@ def _monthly(line: Item) -> Iterator[DossierError]:
     total = sum(months, Decimal(0))
     # A quantity of 0 leaves no tolerance: every month must be 0.
     if abs(total - quantity) > quantity * MONTHLY_TOLERANCE:
-        message = (
-            f"monthly values sum to {total}, quantity is {quantity}; expected the sum"
-            " within 0.1 % of the quantity"
-        )
+        message = _(
+            # xgettext:no-python-format (a percent sign: the message is formatted by str.format)
+            "monthly values sum to {total}, quantity is {quantity}; expected the sum within"
+            " 0.1 % of the quantity"
+        ).format(total=total, quantity=quantity)
         yield DossierError(line.at("monthly"), message)

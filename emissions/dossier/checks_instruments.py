@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from emissions.accounting.translation import gettext as _
+from emissions.accounting.translation import gettext_noop
 from emissions.dossier.claims import Claim, overlapping
 from emissions.dossier.context import Context, Item
 from emissions.dossier.errors import DossierError
@@ -30,8 +32,8 @@ SERIALS = ("serial_from", "serial_to")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # section -> (quantity key, what one serial is worth)
 _UNIT_OF_SERIAL = {
-    "green_electricity": ("quantity_mwh", "1 certificate = 1 MWh"),
-    "credits": ("quantity_tco2e", "1 credit = 1 tCO2e"),
+    "green_electricity": ("quantity_mwh", gettext_noop("1 certificate = 1 MWh")),
+    "credits": ("quantity_tco2e", gettext_noop("1 credit = 1 tCO2e")),
 }
 
 
@@ -56,10 +58,12 @@ def _contract(
 ) -> Iterator[DossierError]:
     for key in SERIALS:
         if line.has(key):
-            message = f"{key} is not used for {GREEN_POWER}; expected contract_ref instead"
+            message = _("{key} is not used for {instrument}; expected contract_ref instead")
+            message = message.format(key=key, instrument=GREEN_POWER)
             yield DossierError(line.at(key), message)
     if not line.has("contract_ref"):
-        message = f"{GREEN_POWER} needs contract_ref, the green-power trading contract"
+        message = _("{instrument} needs contract_ref, the green-power trading contract")
+        message = message.format(instrument=GREEN_POWER)
         yield DossierError(line.at("contract_ref"), message)
     reference, registry = line.text("contract_ref"), line.text("registry") or ""
     if reference is None:
@@ -67,23 +71,24 @@ def _contract(
     identity = (registries.key(registry), canonical_identity(reference))
     earlier = contracts.setdefault(identity, line.path)
     if earlier != line.path:
-        message = (
-            f"contract_ref {reference!r} repeats {earlier} in registry {registry!r}"
-            " (compared in canonical form: case, width and white space do not count)"
-        )
+        message = _(
+            "contract_ref {reference!r} repeats {earlier} in registry {registry!r} (compared in"
+            " canonical form: case, width and white space do not count)"
+        ).format(reference=reference, earlier=earlier, registry=registry)
         yield DossierError(line.at("contract_ref"), message)
 
 
 def _no_contract(line: Item) -> Iterator[DossierError]:
     instrument = line.text("instrument")
     if line.has("contract_ref"):
-        message = (
-            f"contract_ref is only for {GREEN_POWER}; {instrument} needs serial_from/serial_to"
-        )
+        message = _(
+            "contract_ref is only for {green_power}; {instrument} needs serial_from/serial_to"
+        ).format(green_power=GREEN_POWER, instrument=instrument)
         yield DossierError(line.at("contract_ref"), message)
     for key in SERIALS:
         if not line.has(key):
-            message = f"{instrument} needs serial_from and serial_to; {key} is missing"
+            message = _("{instrument} needs serial_from and serial_to; {key} is missing")
+            message = message.format(instrument=instrument, key=key)
             yield DossierError(line.at(key), message)
 
 
@@ -96,7 +101,8 @@ def _parsed_range(line: Item) -> tuple[SerialRange | None, list[DossierError]]:
         try:
             split_serial(serial)
         except SerialRangeError as error:
-            errors.append(DossierError(line.at(key), f"{error}; expected a prefix and a number"))
+            message = _("{problem}; expected a prefix and a number").format(problem=error)
+            errors.append(DossierError(line.at(key), message))
     if errors:
         return None, errors
     try:
@@ -129,20 +135,24 @@ def _canonical_lengths(line: Item, key: str, serials: SerialRange) -> Iterator[D
         ("serial_from", serials.prefix, SERIAL_MAX_LENGTH),
     ):
         if len(text) > limit:
-            message = (
-                f"{len(text)} characters long in canonical form (NFKC, case-folded, without"
-                f" white space); at most {limit} are stored"
-            )
+            message = _(
+                "{length} characters long in canonical form (NFKC, case-folded, without white"
+                " space); at most {limit} are stored"
+            ).format(length=len(text), limit=limit)
             yield DossierError(line.at(field), message)
 
 
 def _overlaps(claims: list[Claim]) -> Iterator[DossierError]:
     for earlier, later in overlapping(claims):
-        message = (
-            f"serial range overlaps {earlier.path} (same instrument {later.instrument},"
-            f" registry {later.registry_key!r} and prefix {later.serials.prefix!r} in"
-            " canonical form: case, width and white space do not count); a certificate or"
-            " credit counts once"
+        message = _(
+            "serial range overlaps {earlier} (same instrument {instrument}, registry"
+            " {registry!r} and prefix {prefix!r} in canonical form: case, width and white"
+            " space do not count); a certificate or credit counts once"
+        ).format(
+            earlier=earlier.path,
+            instrument=later.instrument,
+            registry=later.registry_key,
+            prefix=later.serials.prefix,
         )
         yield DossierError(later.path + "/serial_from", message)
 
@@ -153,13 +163,13 @@ def _range_size(section: str, line: Item, serials: SerialRange) -> Iterator[Doss
     if quantity is None:
         return
     if quantity != quantity.to_integral_value():
-        message = f"{key} {quantity} is not a whole number; serials count whole units ({worth})"
+        message = _("{key} {quantity} is not a whole number; serials count whole units ({worth})")
+        message = message.format(key=key, quantity=quantity, worth=_(worth))
         yield DossierError(line.at(key), message)
     elif quantity != serials.size:
-        message = (
-            f"{key} is {quantity} but the serial range holds {serials.size}"
-            f" ({worth}); expected {serials.size}"
-        )
+        message = _(
+            "{key} is {quantity} but the serial range holds {size} ({worth}); expected {size}"
+        ).format(key=key, quantity=quantity, size=serials.size, worth=_(worth))
         yield DossierError(line.at(key), message)
 
 
@@ -172,5 +182,6 @@ def _retired_on(line: Item) -> Iterator[DossierError]:
     except ValueError:
         valid = False
     if not valid:
-        message = f"retired_on {text!r} is not a valid date; expected an ISO date YYYY-MM-DD"
+        message = _("retired_on {date!r} is not a valid date; expected an ISO date YYYY-MM-DD")
+        message = message.format(date=text)
         yield DossierError(line.at("retired_on"), message)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from emissions.accounting.translation import gettext as _
 from emissions.dossier.errors import DossierError, pointer
 from emissions.dossier.layout import FREE_SECTIONS
 from emissions.dossier.schema import as_decimal, in_range, out_of_range
@@ -58,11 +59,17 @@ def forbidden_character(text: str) -> str | None:
     if found is None:
         return None
     char = found.group()
-    what = "an unpaired surrogate" if "\ud800" <= char <= "\udfff" else "the control character"
-    return (
-        f"{what} U+{ord(char):04X} at position {found.start() + 1} is not allowed in text;"
-        " remove it"
-    )
+    if "\ud800" <= char <= "\udfff":
+        message = _(
+            "an unpaired surrogate U+{code} at position {position} is not allowed in text;"
+            " remove it"
+        )
+    else:
+        message = _(
+            "the control character U+{code} at position {position} is not allowed in text;"
+            " remove it"
+        )
+    return message.format(code=f"{ord(char):04X}", position=found.start() + 1)
 
 
 def _key_errors(node: Node) -> Iterator[DossierError]:
@@ -72,9 +79,10 @@ def _key_errors(node: Node) -> Iterator[DossierError]:
         path = pointer(*node.path, key)
         problem = forbidden_character(key)
         if problem is not None:
-            yield DossierError(path, f"key: {problem}")
+            yield DossierError(path, _("key: {problem}").format(problem=problem))
         elif len(key) > MAX_KEY_LENGTH:
-            yield DossierError(path, f"key of {len(key)} characters; at most {MAX_KEY_LENGTH}")
+            message = _("key of {length} characters; at most {limit}")
+            yield DossierError(path, message.format(length=len(key), limit=MAX_KEY_LENGTH))
 
 
 def _number_errors(node: Node) -> Iterator[DossierError]:
@@ -98,7 +106,9 @@ def _string_errors(node: Node) -> Iterator[DossierError]:
         and node.path[0] in FREE_SECTIONS
         and (len(node.value) > MAX_FREE_STRING_LENGTH)
     ):
-        message = f"text of {len(node.value)} characters; at most {MAX_FREE_STRING_LENGTH}"
+        message = _("text of {length} characters; at most {limit}").format(
+            length=len(node.value), limit=MAX_FREE_STRING_LENGTH
+        )
         yield DossierError(pointer(*node.path), message)
 
 
@@ -115,7 +125,8 @@ def check_document(data: object) -> DocumentCheck:
     for node in nodes(data):
         if _too_deep(node):
             too_deep = True
-            message = f"nested more than {MAX_DEPTH} levels deep; a dossier needs only a few"
+            message = _("nested more than {depth} levels deep; a dossier needs only a few")
+            message = message.format(depth=MAX_DEPTH)
             errors.append(DossierError(pointer(*node.path), message))
         errors.extend(_key_errors(node))
         errors.extend(_string_errors(node))

@@ -9,9 +9,33 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from emissions.accounting.translation import gettext as _
+from emissions.accounting.translation import gettext_noop
 from emissions.dossier.document import nodes
 from emissions.dossier.errors import DossierError, DossierInvalid, pointer
 from emissions.limits import MAX_DEPTH
+
+# What Python's JSON parser says is wrong (json.decoder and its C scanner), so that a Chinese
+# answer says it in Chinese too (json_problem).
+_JSON_REASONS = frozenset(
+    {
+        gettext_noop("Expecting value"),
+        gettext_noop("Expecting property name enclosed in double quotes"),
+        gettext_noop("Expecting ':' delimiter"),
+        gettext_noop("Expecting ',' delimiter"),
+        gettext_noop("Unterminated string starting at"),
+        gettext_noop("Invalid control character at"),
+        gettext_noop("Invalid \\escape"),
+        gettext_noop("Invalid \\uXXXX escape"),
+        gettext_noop("Extra data"),
+    }
+)
+
+
+def json_problem(reason: str) -> str:
+    """What Python's JSON parser says is wrong (`JSONDecodeError.msg`), in the active language
+    when it is one of the parser's sentences; any other text as the parser gives it."""
+    return _(reason) if reason in _JSON_REASONS else reason
 
 
 class _DuplicateKeys(dict[str, object]):
@@ -37,7 +61,9 @@ def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 def _constant(name: str) -> object:
-    raise _NotJson(f"{name} is not a number JSON allows; expected a finite number")
+    raise _NotJson(
+        _("{name} is not a number JSON allows; expected a finite number").format(name=name)
+    )
 
 
 def _duplicate_errors(data: object) -> Iterator[DossierError]:
@@ -45,7 +71,9 @@ def _duplicate_errors(data: object) -> Iterator[DossierError]:
         if isinstance(node.value, _DuplicateKeys):
             for key in node.value.duplicates:
                 path = pointer(*node.path, key)
-                yield DossierError(path, f"duplicate key {key!r} in one JSON object")
+                yield DossierError(
+                    path, _("duplicate key {key!r} in one JSON object").format(key=key)
+                )
 
 
 def parse_dossier_text(text: str) -> object:
@@ -55,12 +83,18 @@ def parse_dossier_text(text: str) -> object:
             text, parse_float=Decimal, parse_constant=_constant, object_pairs_hook=_object
         )
     except json.JSONDecodeError as error:
-        message = f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        message = _("not valid JSON: {reason} at line {line}, column {column}").format(
+            reason=json_problem(error.msg),
+            line=error.lineno,
+            column=error.colno,
+        )
         raise DossierInvalid([DossierError("", message)]) from None
     except ValueError as error:  # _NotJson, or an integer too long to convert
-        raise DossierInvalid([DossierError("", f"not valid JSON: {error}")]) from None
+        message = _("not valid JSON: {reason}").format(reason=error)
+        raise DossierInvalid([DossierError("", message)]) from None
     except RecursionError:
-        message = f"nested far more than {MAX_DEPTH} levels deep; a dossier needs only a few"
+        message = _("nested far more than {depth} levels deep; a dossier needs only a few")
+        message = message.format(depth=MAX_DEPTH)
         raise DossierInvalid([DossierError("", message)]) from None
     duplicates = list(_duplicate_errors(data))
     if duplicates:
@@ -73,7 +107,8 @@ def parse_dossier_bytes(raw: bytes) -> object:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        message = f"not UTF-8 text (byte {error.start} cannot be decoded); save the file as UTF-8"
+        message = _("not UTF-8 text (byte {byte} cannot be decoded); save the file as UTF-8")
+        message = message.format(byte=error.start)
         raise DossierInvalid([DossierError("", message)]) from None
     return parse_dossier_text(text)
 
@@ -83,8 +118,16 @@ def load_dossier_file(path: str | Path) -> object:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise DossierInvalid([DossierError("", f"file not found: {path}")]) from None
+        message = _("file not found: {path}").format(path=path)
+        raise DossierInvalid([DossierError("", message)]) from None
     except UnicodeDecodeError as error:
-        message = f"file {path} is not UTF-8 text (byte {error.start})"
+        message = _("file {path} is not UTF-8 text (byte {byte})").format(
+            path=path, byte=error.start
+        )
         raise DossierInvalid([DossierError("", message)]) from None
     return parse_dossier_text(text)
+
+
+# The strict pieces for other JSON readers that must refuse the same texts (meter readings).
+strict_json_object = _object
+strict_json_constant = _constant

@@ -103,6 +103,8 @@ def _registry_warnings(document: Document, registries: RegistryDirectory) -> Ite
         for index, entry in enumerate(document.get(section, [])):
             name = entry.get("registry", "")
             if registries.is_unknown(name):
+                # Not translated: a warning is part of the evaluation result, a record that
+                # the command line and the worker must write alike in any language.
                 yield (
                     f"{pointer(section, index, 'registry')}: registry {name!r} is not in the"
                     " platform's list of registries; its certificates are claimed under"

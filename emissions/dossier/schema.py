@@ -21,18 +21,22 @@ from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
 from emissions.accounting.formatting import stripped
+from emissions.accounting.translation import gettext as _
+from emissions.accounting.translation import gettext_noop
 from emissions.dossier.errors import DossierError, pointer
 from emissions.limits import dossier_schema
 
 _NEGATIVE_DECIMAL = re.compile(r"-[0-9]+(\.[0-9]+)?")
 _EXPECTED_TYPE = {
-    "object": "a JSON object",
-    "array": "a list",
-    "string": "a string",
-    "integer": "an integer",
-    "boolean": "true or false",
+    "object": gettext_noop("a JSON object"),
+    "array": gettext_noop("a list"),
+    "string": gettext_noop("a string"),
+    "integer": gettext_noop("an integer"),
+    "boolean": gettext_noop("true or false"),
 }
-_DECIMAL_EXPECTED = 'a decimal number (a JSON number or a decimal string such as "12.5")'
+_DECIMAL_EXPECTED = gettext_noop(
+    'a decimal number (a JSON number or a decimal string such as "12.5")'
+)
 
 
 # Digits a number may have before and after its decimal point. Any sane quantity fits, and it
@@ -93,14 +97,19 @@ def _decimal_digits(
         return  # `type` and `pattern` report it
     integer, fraction = digits_of(number)
     if fraction > limits["fraction"]:
+        message = _(
+            "{value} has {places} decimal places; at most {limit} are stored exactly, so round"
+            " it to that before sending"
+        )
         yield ValidationError(
-            f"{show(instance)} has {fraction} decimal places; at most {limits['fraction']}"
-            " are stored exactly, so round it to that before sending"
+            message.format(value=show(instance), places=fraction, limit=limits["fraction"])
         )
     elif integer > limits["integer"]:
+        message = _(
+            "{value} has {digits} digits before the decimal point; at most {limit} are supported"
+        )
         yield ValidationError(
-            f"{show(instance)} has {integer} digits before the decimal point;"
-            f" at most {limits['integer']} are supported"
+            message.format(value=show(instance), digits=integer, limit=limits["integer"])
         )
 
 
@@ -167,9 +176,9 @@ def schema_errors(data: object) -> list[DossierError]:
 def show(value: object) -> str:
     """A short, JSON-like rendering of a value for messages."""
     if isinstance(value, Mapping):
-        return "an object"
+        return _("an object")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
         return str(value)
     text = json.dumps(value, ensure_ascii=False)
@@ -188,24 +197,26 @@ def _field(breach: _Breach) -> str:
 def _required(breach: _Breach) -> Iterator[DossierError]:
     for key in breach.value:
         if key not in breach.instance:
-            yield DossierError(pointer(*breach.path, key), f"missing required field {key!r}")
+            message = _("missing required field {key!r}").format(key=key)
+            yield DossierError(pointer(*breach.path, key), message)
 
 
 def _additional(breach: _Breach) -> Iterator[DossierError]:
     allowed = list(breach.schema.get("properties", {}))
     for key in breach.instance:
         if key not in allowed:
+            message = _("unknown key {key!r}; allowed keys here: {allowed}")
             yield DossierError(
-                pointer(*breach.path, key),
-                f"unknown key {key!r}; allowed keys here: {', '.join(allowed)}",
+                pointer(*breach.path, key), message.format(key=key, allowed=", ".join(allowed))
             )
 
 
 def out_of_range(number: Decimal) -> str:
-    return (
-        f"number {number} is out of range; expected at most {MAX_DIGITS} digits before"
-        " and after the decimal point"
+    message = _(
+        "number {number} is out of range; expected at most {digits} digits before and after"
+        " the decimal point"
     )
+    return message.format(number=number, digits=MAX_DIGITS)
 
 
 def _type(breach: _Breach) -> str:
@@ -214,50 +225,62 @@ def _type(breach: _Breach) -> str:
         return out_of_range(number)
     wanted = breach.value
     expected = _DECIMAL_EXPECTED if isinstance(wanted, list) else _EXPECTED_TYPE.get(wanted, wanted)
-    return f"expected {expected}, got {show(breach.instance)}"
+    return _("expected {expected}, got {given}").format(
+        expected=_(expected), given=show(breach.instance)
+    )
 
 
 def _enum(breach: _Breach) -> str:
     options = ", ".join(str(option) for option in breach.value)
-    return f"unknown {_field(breach)} {show(breach.instance)}; expected one of {options}"
+    message = _("unknown {field} {value}; expected one of {options}")
+    return message.format(field=_field(breach), value=show(breach.instance), options=options)
 
 
 def _const(breach: _Breach) -> str:
-    return f"{show(breach.instance)} is not supported; expected exactly {show(breach.value)}"
+    message = _("{value} is not supported; expected exactly {expected}")
+    return message.format(value=show(breach.instance), expected=show(breach.value))
 
 
 def _negative(breach: _Breach) -> str:
-    return f"negative value {breach.instance} is not allowed; expected a number ≥ 0"
+    message = _("negative value {value} is not allowed; expected a number ≥ 0")
+    return message.format(value=breach.instance)
 
 
 def _pattern(breach: _Breach) -> str:
     if _NEGATIVE_DECIMAL.fullmatch(breach.instance):
         return _negative(breach)
-    return f"{show(breach.instance)} is not a decimal number; expected {_DECIMAL_EXPECTED}"
+    message = _("{value} is not a decimal number; expected {expected}")
+    return message.format(value=show(breach.instance), expected=_(_DECIMAL_EXPECTED))
 
 
 def _minimum(breach: _Breach) -> str:
     if breach.value == 0:
         return _negative(breach)
-    return f"{show(breach.instance)} is too small; expected at least {breach.value}"
+    message = _("{value} is too small; expected at least {minimum}")
+    return message.format(value=show(breach.instance), minimum=breach.value)
 
 
 def _item_count(breach: _Breach) -> str:
     low, high = breach.schema.get("minItems", 0), breach.schema.get("maxItems")
-    wanted = f"exactly {low}" if low == high else f"{low} to {high}"
-    return f"expected {wanted} values, got {len(breach.instance)}"
+    if low == high:
+        message = _("expected exactly {low} values, got {count}")
+    else:
+        message = _("expected {low} to {high} values, got {count}")
+    return message.format(low=low, high=high, count=len(breach.instance))
 
 
 def _min_length(_breach: _Breach) -> str:
-    return "must not be empty"
+    return _("must not be empty")
 
 
 def _max_length(breach: _Breach) -> str:
-    return f"text of {len(breach.instance)} characters; at most {breach.value} are stored"
+    message = _("text of {length} characters; at most {limit} are stored")
+    return message.format(length=len(breach.instance), limit=breach.value)
 
 
 def _maximum(breach: _Breach) -> str:
-    return f"{show(breach.instance)} is too large; expected at most {breach.value}"
+    message = _("{value} is too large; expected at most {maximum}")
+    return message.format(value=show(breach.instance), maximum=breach.value)
 
 
 _MESSAGES: dict[str, Callable[[_Breach], str]] = {

@@ -22,6 +22,10 @@ def main() -> int:
     django.setup()
     from datetime import date
 
+    from django.utils import translation
+
+    translation.activate("en")  # as the tests' own code (tests/conftest.py): English messages
+
     from assessments.dossier import import_dossier
     from emissions.dossier import load_dossier_file
     from zerocarbon.accounts.models import Organisation

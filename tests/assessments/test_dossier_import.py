@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from assessments.dossier import DossierRejected, export_dossier, import_dossier, read_full_dossier
 from assessments.models import Answer, Assessment
@@ -174,6 +175,7 @@ def test_two_concurrent_imports_of_overlapping_serials_one_succeeds(
     outcomes: list[str] = []
 
     def run(organisation: Organisation, data: dict[str, Any]) -> None:
+        translation.activate("en")  # a thread starts without the test's English (conftest)
         try:
             barrier.wait(timeout=10)
             import_dossier(organisation, data, as_of=AS_OF)

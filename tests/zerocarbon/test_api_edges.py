@@ -113,7 +113,9 @@ def test_a_browser_upload_above_the_dossier_limit_gets_a_short_plain_page(
     settings.MAX_DOSSIER_BYTES = 64 * 1024
     upload = SimpleUploadedFile("big.json", b" " * (100 * 1024) + dossier_text().encode())
     response = alice_client.post(
-        "/dossiers/upload/", {"organisation": orgs["org-a"].pk, "file": upload}
+        "/dossiers/upload/",
+        {"organisation": orgs["org-a"].pk, "file": upload},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 413
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -125,7 +127,7 @@ def test_a_browser_form_above_the_general_limit_gets_a_short_plain_page(
     demo: dict[str, Any], alice_client: Client
 ) -> None:
     url = f"/assessments/{demo['suzhou'].pk}/submit/"
-    response = alice_client.post(url, {"as_of": "x" * (2 * MIB)})
+    response = alice_client.post(url, {"as_of": "x" * (2 * MIB)}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 413
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "Request too large" in response.text
@@ -135,7 +137,9 @@ def test_django_refusing_form_data_itself_is_a_413_too(
     orgs: Any, alice_client: Client, settings: Any
 ) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # below the view's limit: Django refuses first
-    response = alice_client.post("/dossiers/upload/", {"organisation": "x" * 5000})
+    response = alice_client.post(
+        "/dossiers/upload/", {"organisation": "x" * 5000}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 413
     assert "at most 1,000 bytes" in response.text
 
@@ -398,7 +402,9 @@ def test_the_browser_upload_reads_as_strictly_as_the_api(
 ) -> None:
     upload = SimpleUploadedFile("dossier.json", content)
     response = quiet_client(alice_client).post(
-        "/dossiers/upload/", {"organisation": orgs["org-a"].pk, "file": upload}
+        "/dossiers/upload/",
+        {"organisation": orgs["org-a"].pk, "file": upload},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     if wanted is None:
         assert response.status_code == 302

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from emissions.dossier import DossierInvalid, load_dossier_file
 from zerocarbon.errors import MAX_LISTED_ERRORS, DomainError
@@ -16,7 +18,8 @@ def parse_as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--as-of {text!r} is not a date (YYYY-MM-DD).", returncode=2) from None
+        message = _("--as-of {value!r} is not a date (YYYY-MM-DD).").format(value=text)
+        raise CommandError(message, returncode=2) from None
 
 
 def load_file(path: str) -> object:
@@ -35,8 +38,14 @@ def domain_error(path: str, error: DomainError) -> CommandError:
 
 def _lines(path: str, errors: list[tuple[str, str]], headline: str = "") -> str:
     """The headline, then the first MAX_LISTED_ERRORS errors and how many more there are."""
-    head = headline or f"{path}: the dossier is invalid ({len(errors)} errors)."
-    listed = "".join(f"\n  {p or '/'}: {m}" for p, m in errors[:MAX_LISTED_ERRORS])
     total, more = len(errors), len(errors) - MAX_LISTED_ERRORS
-    tail = f"\n  … and {more:,} more (the first {MAX_LISTED_ERRORS} of {total:,} are listed)"
-    return head + listed + (tail if more > 0 else "")
+    invalid = ngettext(
+        "{path}: the dossier is invalid ({count} error).",
+        "{path}: the dossier is invalid ({count} errors).",
+        total,
+    )
+    head = headline or invalid.format(path=path, count=total)
+    listed = "".join(f"\n  {p or '/'}: {m}" for p, m in errors[:MAX_LISTED_ERRORS])
+    tail = _("… and {more:,} more (the first {listed} of {total:,} are listed)")
+    tail = tail.format(more=more, listed=MAX_LISTED_ERRORS, total=total)
+    return head + listed + (f"\n  {tail}" if more > 0 else "")

@@ -15,17 +15,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from assessments.batch import batch_lines
 from assessments.dossier import evaluate_full, read_full_dossier
 from assessments.evaluation import result_json
 from assessments.management.commands._common import domain_error, load_file, parse_as_of
 from assessments.summary import summary_text
+from zerocarbon.commands import LanguageCommand
 from zerocarbon.errors import DomainError
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Evaluate zerocarbon.dossier/1 files without saving anything."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,9 +41,8 @@ class Command(BaseCommand):
             self._evaluate_batch(files, as_of=as_of)
             return
         if len(files) > 1:
-            raise CommandError(
-                f"--format {output} takes one FILE; use --format jsonl for several.", returncode=2
-            )
+            message = _("--format {format} takes one FILE; use --format jsonl for several.")
+            raise CommandError(message.format(format=output), returncode=2)
         self._evaluate_one(files[0], as_of=as_of, output=output)
 
     def _evaluate_batch(self, files: list[str], *, as_of: date) -> None:
@@ -50,7 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(line.text)
             invalid += line.invalid
         if invalid:
-            raise CommandError(f"{invalid} of {len(files)} files are invalid.", returncode=2)
+            message = _("{invalid} of {count} files are invalid.")
+            raise CommandError(message.format(invalid=invalid, count=len(files)), returncode=2)
 
     def _evaluate_one(self, path: str, *, as_of: date, output: str) -> None:
         data = load_file(path)

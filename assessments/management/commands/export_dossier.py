@@ -7,14 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from assessments.dossier import export_dossier
 from assessments.models import Assessment
 from emissions.dossier import document_to_json
+from zerocarbon.commands import LanguageCommand
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Export an assessment as a zerocarbon.dossier/1 file."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,9 +36,8 @@ class Command(BaseCommand):
             .first()
         )
         if assessment is None:
-            raise CommandError(
-                "No assessment matches that organisation, credit code and year.", returncode=2
-            )
+            message = _("No assessment matches that organisation, credit code and year.")
+            raise CommandError(message, returncode=2)
         text = document_to_json(export_dossier(assessment))
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from assessments.dossier import import_dossier
 from assessments.management.commands._common import domain_error, load_file, parse_as_of
 from zerocarbon.accounts.models import Organisation
+from zerocarbon.commands import LanguageCommand
 from zerocarbon.errors import DomainError
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Import a zerocarbon.dossier/1 file into an organisation."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,16 +28,22 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = Organisation.objects.filter(slug=options["organisation"]).first()
         if organisation is None:
-            raise CommandError(
-                f"No organisation with slug {options['organisation']!r}.", returncode=2
-            )
+            message = _("No organisation with slug {slug!r}.").format(slug=options["organisation"])
+            raise CommandError(message, returncode=2)
         data = load_file(options["file"])
         try:
             assessment = import_dossier(organisation, data, as_of=parse_as_of(options["as_of"]))
         except DomainError as error:
             raise domain_error(options["file"], error) from None
         inventory = assessment.inventory
-        self.stdout.write(
-            f"Imported {inventory.factory.name} {inventory.year} into {organisation.slug}: "
-            f"inventory {inventory.pk}, assessment {assessment.pk}."
+        message = _(
+            "Imported {factory} {year} into {organisation}: inventory {inventory},"
+            " assessment {assessment}."
+        ).format(
+            factory=inventory.factory.name,
+            year=inventory.year,
+            organisation=organisation.slug,
+            inventory=inventory.pk,
+            assessment=assessment.pk,
         )
+        self.stdout.write(message)

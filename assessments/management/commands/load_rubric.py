@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from assessments.rubric_editions import load_rubric_document, read_rubric_file
+from zerocarbon.commands import LanguageCommand
 from zerocarbon.errors import DomainError
 
 
-class Command(BaseCommand):
+class Command(LanguageCommand):
     help = "Load a rubric edition from a YAML or JSON file."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,5 +26,10 @@ class Command(BaseCommand):
         except DomainError as error:
             details = "".join(f"\n  {e.path}: {e.message}" for e in error.errors)
             raise CommandError(f"{error.message}{details}", returncode=2) from None
-        verb = "Loaded" if created else "Already loaded (identical)"
-        self.stdout.write(self.style.SUCCESS(f"{verb}: {rubric.code} edition {rubric.edition}"))
+        if created:
+            message = _("Loaded: {code} edition {edition}")
+        else:
+            message = _("Already loaded (identical): {code} edition {edition}")
+        self.stdout.write(
+            self.style.SUCCESS(message.format(code=rubric.code, edition=rubric.edition))
+        )
