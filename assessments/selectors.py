@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Evaluation
 from emissions import selectors as emission_selectors
@@ -35,7 +36,7 @@ def inventory_assessment_for(actor: Actor, inventory_pk: int) -> Assessment:
         .first()
     )
     if latest is None:
-        raise NotFound("This inventory has no assessment yet; a dossier needs its gates.")
+        raise NotFound(_("This inventory has no assessment yet; a dossier needs its gates."))
     return latest
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,14 +25,20 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 from redis import RedisError
 
 from assessments.dossier import evaluate_full, export_dossier, read_full_dossier
 from assessments.evaluation import Evaluated, record_sha256
-from assessments.models import Assessment, Evaluation
+from assessments.models import Answer, Assessment, Evaluation, Rubric
+from emissions import selectors as emission_selectors
+from emissions.dossier import to_jsonable
+from emissions.metering_selectors import inventory_coverage
+from emissions.models import Inventory
+from emissions.services import records
 from zerocarbon.accounts.tenancy import Actor, require_write
-from zerocarbon.errors import Conflict
+from zerocarbon.errors import Conflict, FieldError
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +68,12 @@ def _check_transition(assessment: Assessment, action: str) -> str:
     allowed_from, target = TRANSITIONS[action]
     if assessment.status not in allowed_from:
         allowed = ", ".join(sorted(allowed_from))
+        message = _(
+            "Cannot {action} an assessment that is {status}; {action} is possible only from:"
+            " {allowed}."
+        )
         raise InvalidTransition(
-            f"Cannot {action} an assessment that is {assessment.status}; "
-            f"{action} is possible only from: {allowed}."
+            message.format(action=action, status=assessment.status, allowed=allowed)
         )
     return target
 
@@ -74,10 +84,14 @@ def submit_assessment(
     """draft/failed → submitted, recorded with its evaluation request in one transaction; the
     task is published once the transaction commits, or later by the sweep. The assessment
     returned says whether the queue took it (`evaluation_enqueued_at`)."""
-    require_write(actor, assessment.inventory.factory.organisation)
+    require_write(
+        actor, assessment.inventory.factory.organisation, factory=assessment.inventory.factory
+    )
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         locked.status = _check_transition(locked, "submit")
+        # What is evaluated is what was submitted: its data stays as it is until reopened.
+        records.lock_inventory(locked.inventory_id)
         locked.submitted_at = timezone.now()
         locked.submitted_by_id = actor.pk
         locked.as_of = as_of or timezone.localdate()
@@ -180,24 +194,73 @@ def _stalled(now: datetime) -> Q:
 
 def _gave_up_message(assessment: Assessment, now: datetime) -> str:
     submitted = timezone.localtime(assessment.submitted_at or now)
-    return (
-        f"The evaluation never ran: it was handed to the task queue "
-        f"{assessment.evaluation_enqueue_attempts} times since {submitted:%Y-%m-%d %H:%M} "
-        "(the queue could not be reached, or a worker stopped while holding it). Submit again; "
-        "if it happens again, contact support with reference "
-        f"{failure_reference(None, assessment.pk)}. 评价未能启动，请重新提交。"
+    message = _(
+        "The evaluation never ran: it was handed to the task queue {attempts} times since"
+        " {submitted} (the queue could not be reached, or a worker stopped while holding it)."
+        " Submit again; if it happens again, contact support with reference {reference}."
+    )
+    return message.format(
+        attempts=assessment.evaluation_enqueue_attempts,
+        submitted=f"{submitted:%Y-%m-%d %H:%M}",
+        reference=failure_reference(None, assessment.pk),
     )
 
 
 def reopen_assessment(actor: Actor, assessment: Assessment) -> Assessment:
-    require_write(actor, assessment.inventory.factory.organisation)
+    require_write(
+        actor, assessment.inventory.factory.organisation, factory=assessment.inventory.factory
+    )
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         locked.status = _check_transition(locked, "reopen")
         locked.evaluation_enqueued_at = None  # the outbox describes the latest submission
         locked.evaluation_enqueue_attempts = 0
         locked.save()
+        _release_inventory(locked)
     return locked
+
+
+def _release_inventory(reopened: Assessment) -> None:
+    """Unlock the inventory unless another assessment still evaluates or reviews it. Under the
+    inventory's row lock (taken after the assessment's, as a submission takes them), so two
+    reopenings, or a reopening and a submission, see each other's outcome."""
+    records.hold_inventory(reopened.inventory_id)
+    others = Assessment.objects.filter(inventory_id=reopened.inventory_id).exclude(pk=reopened.pk)
+    if not others.exclude(status=Assessment.Status.DRAFT).exists():
+        records.unlock_inventory(reopened.inventory_id)
+
+
+def create_assessment(actor: Actor, inventory: Inventory, fields: Mapping[str, Any]) -> Assessment:
+    """A draft assessment of an inventory. `fields` are a dossier's `rubric` (a code: its
+    latest published edition; the platform's rubric when left out), `gates` and `answers`:
+    the inventory's dossier with them is read as a dossier import reads it, so errors are at
+    the same paths (`/gates/G1`, `/answers/ENE-1`). One per inventory and rubric (409)."""
+    require_write(actor, inventory.factory.organisation, factory=inventory.factory)
+    document = to_jsonable(emission_selectors.inventory_document(inventory))
+    document |= {key: fields[key] for key in ("rubric", "gates", "answers") if key in fields}
+    full = read_full_dossier(document, as_of=timezone.localdate(), factor_set=inventory.factor_set)
+    if Assessment.objects.filter(inventory=inventory, rubric=full.rubric).exists():
+        raise _assessed_already(inventory, full.rubric)
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                inventory=inventory, rubric=full.rubric, declared_gates=dict(full.read.gates_raw)
+            )
+            Answer.objects.bulk_create(
+                Answer(assessment=assessment, item_id=item_id, value=value)
+                for item_id, value in full.read.answers_raw.items()
+            )
+    except IntegrityError:  # the same assessment created at the same moment
+        raise _assessed_already(inventory, full.rubric) from None
+    return assessment
+
+
+def _assessed_already(inventory: Inventory, rubric: Rubric) -> Conflict:
+    message = _("{inventory} already has an assessment against {rubric}.")
+    return Conflict(
+        message.format(inventory=inventory, rubric=rubric),
+        [FieldError("/rubric", _("this inventory is assessed against it already"))],
+    )
 
 
 def compute(
@@ -209,7 +272,7 @@ def compute(
         as_of=as_of,
         factor_set=assessment.inventory.factor_set,
     )
-    return evaluate_full(full, as_of=as_of)
+    return evaluate_full(full, as_of=as_of, metering=inventory_coverage(assessment.inventory))
 
 
 def evaluate_assessment(assessment_id: int) -> Evaluation | None:
@@ -290,23 +353,26 @@ def failure_reference(task_id: str | None, assessment_id: int) -> str:
 
 
 def timed_out_message(reference: str) -> str:
-    return (
-        f"The evaluation took longer than its limit of {settings.CELERY_TASK_SOFT_TIME_LIMIT} s "
-        "and was stopped; nothing was recorded. Submit again; if it happens again, contact "
-        f"support with reference {reference}. 评价超时，请重新提交。"
+    message = _(
+        "The evaluation took longer than its limit of {limit} s and was stopped; nothing was"
+        " recorded. Submit again; if it happens again, contact support with reference"
+        " {reference}."
     )
+    return message.format(limit=settings.CELERY_TASK_SOFT_TIME_LIMIT, reference=reference)
 
 
 def unexpected_error_message(error: BaseException, reference: str) -> str:
-    return (
-        f"The evaluation stopped on an unexpected error ({type(error).__name__}): a fault of "
-        "the platform, not of your data, and nothing was recorded. Submit again; if it happens "
-        f"again, contact support with reference {reference}. 评价意外中断，请重新提交。"
+    message = _(
+        "The evaluation stopped on an unexpected error ({kind}): a fault of the platform, not"
+        " of your data, and nothing was recorded. Submit again; if it happens again, contact"
+        " support with reference {reference}."
     )
+    return message.format(kind=type(error).__name__, reference=reference)
 
 
 def unreachable_database_message(error: BaseException, reference: str) -> str:
-    return (
-        f"The evaluation could not reach the database ({error}); submit again. If it happens "
-        f"again, contact support with reference {reference}."
+    message = _(
+        "The evaluation could not reach the database ({error}); submit again. If it happens"
+        " again, contact support with reference {reference}."
     )
+    return message.format(error=error, reference=reference)

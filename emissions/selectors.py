@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from emissions.accounting.factors import FactorSet as KernelFactorSet
 from emissions.accounting.formatting import amount
@@ -16,8 +18,13 @@ from emissions.dossier.registries import RegistryDirectory
 from emissions.factor_library import DEFAULT_VERSION, document_of
 from emissions.models import FactorSet, Factory, Inventory, Registry
 from emissions.registry_library import directory_of
-from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
-from zerocarbon.errors import NotFound
+from zerocarbon.accounts.models import Organisation
+from zerocarbon.accounts.tenancy import WRITE_ROLES, Actor, get_scoped, organisation_ids, scope
+from zerocarbon.errors import FieldError, NotFound, ValidationFailed
+
+L = TypeVar("L", bound=Model)
+_VIA_LINE = "inventory__factory__organisation"
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,64}")
 
 
 def factories_for(actor: Actor) -> QuerySet[Factory]:
@@ -38,11 +45,50 @@ def inventories_for(actor: Actor) -> QuerySet[Inventory]:
 
 def inventory_for(actor: Actor, pk: int) -> Inventory:
     return get_scoped(
-        Inventory.objects.select_related("factory", "factor_set"),
+        Inventory.objects.select_related("factory__organisation", "factor_set"),
         actor,
         via="factory__organisation",
         pk=pk,
     )
+
+
+def lines_for(actor: Actor, model: type[L]) -> QuerySet[L]:
+    """The actor's lines of one kind (energy records, credits, ...), in document order."""
+    return scope(model._default_manager.all(), actor, via=_VIA_LINE).order_by(
+        "inventory_id", "position"
+    )
+
+
+def line_for(actor: Actor, model: type[L], pk: int) -> L:
+    queryset = model._default_manager.select_related("inventory__factory__organisation")
+    return get_scoped(queryset, actor, via=_VIA_LINE, pk=pk)
+
+
+def organisation_by_slug(actor: Actor, slug: object, *, path: str) -> Organisation:
+    """One of the actor's organisations named by its slug (given at `path`): 400 for text
+    that cannot be a slug, 404 for another organisation's or none."""
+    if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
+        message = _("expected the slug of one of your organisations, such as org-a")
+        raise ValidationFailed(
+            _("The organisation is not given by its slug."), [FieldError(path, message)]
+        )
+    return get_scoped(Organisation.objects.all(), actor, via="pk", slug=slug)
+
+
+def writable_organisation(actor: Actor, slug: object | None, *, path: str) -> Organisation:
+    """The organisation a new object goes to: the one named, or the actor's only one (its
+    own for an API key). Someone in several organisations must name one."""
+    if slug is not None:
+        return organisation_by_slug(actor, slug, path=path)
+    candidates = organisation_ids(actor, WRITE_ROLES) or organisation_ids(actor)
+    if not candidates:
+        raise NotFound(_("You belong to no organisation."))
+    if len(candidates) > 1:
+        message = _("required: you belong to several organisations; give the slug of one")
+        raise ValidationFailed(
+            _("Say which organisation this belongs to."), [FieldError(path, message)]
+        )
+    return Organisation.objects.get(pk=candidates[0])
 
 
 def default_factor_set() -> FactorSet:
@@ -56,7 +102,7 @@ def default_factor_set() -> FactorSet:
             .first()
         )
     if found is None:
-        raise NotFound("No published factor set: run the migrations (they publish CN-2025.1).")
+        raise NotFound(_("No published factor set: run the migrations (they publish CN-2025.1)."))
     return found
 
 
@@ -98,13 +144,17 @@ def _entry(obj: Model | dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]
     return {key: value for key, value in entry.items() if value is not None and value != ""}
 
 
+def factory_entry(factory: Factory) -> dict[str, Any]:
+    """The factory as the `factory` object of a normalised dossier document."""
+    return _entry(factory, SECTION_KEYS["factory"])
+
+
 def inventory_document(inventory: Inventory) -> dict[str, Any]:
     """The inventory part of a `zerocarbon.dossier/1` document, normalised as the reader
     produces it (so import → export → import gives equal data)."""
-    factory = inventory.factory
     document: dict[str, Any] = {
         "schema": "zerocarbon.dossier/1",
-        "factory": _entry(factory, SECTION_KEYS["factory"]),
+        "factory": factory_entry(inventory.factory),
         "year": inventory.year,
         "boundary": inventory.boundary,
         "gwp_set": inventory.gwp_set,

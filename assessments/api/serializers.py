@@ -3,6 +3,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from assessments.models import Assessment, Evaluation
+from assessments.rubric_editions import DEFAULT_RUBRIC_CODE
+from emissions.api.fields import BodyInput
 
 
 class EvaluationSummarySerializer(serializers.ModelSerializer[Evaluation]):
@@ -88,3 +90,18 @@ class WhatIfSerializer(serializers.Serializer[None]):
     )
     answers = serializers.DictField(required=False)
     as_of = serializers.DateField(required=False)
+
+
+class AssessmentInput(BodyInput):
+    """A new assessment: the inventory and what its dossier adds to it. Parsed only: the
+    rubric layer checks gates and answers, as in a dossier."""
+
+    inventory = serializers.IntegerField(help_text="id of the inventory assessed")
+    rubric = serializers.CharField(
+        required=False,
+        help_text=f"rubric code (default {DEFAULT_RUBRIC_CODE}); its latest published edition",
+    )
+    gates = serializers.DictField(help_text='declared gates, as in a dossier: {"G1": true}')
+    answers = serializers.DictField(
+        required=False, help_text="rubric item answers by item id, as in a dossier"
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -17,7 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments import selectors, services
+from assessments.api.filters import AssessmentFilter, EvaluationFilter
 from assessments.api.serializers import (
+    AssessmentInput,
     AssessmentSerializer,
     EvaluationSerializer,
     EvaluationSummarySerializer,
@@ -27,11 +30,13 @@ from assessments.api.serializers import (
 from assessments.dossier import export_dossier, import_dossier
 from assessments.models import Assessment, Evaluation
 from assessments.whatif import Changes, what_if
-from zerocarbon.accounts.models import Organisation
-from zerocarbon.accounts.tenancy import get_scoped, require_write
+from emissions import selectors as emission_selectors
+from emissions.api.fields import parse_body, required_reference
+from zerocarbon.accounts.tenancy import require_write
 from zerocarbon.converters import ID_PATTERN
 from zerocarbon.errors import FieldError, ValidationFailed
 from zerocarbon.middleware import body_limit
+from zerocarbon.query_params import required_param
 
 ZERO = Decimal(0)
 # A zerocarbon.dossier/1 document; its own JSON schema is emissions/dossier/dossier.schema.json.
@@ -56,17 +61,34 @@ def json_response(result: dict[str, Any], http_status: int = 200) -> Response:
     retrieve=extend_schema(
         description="One assessment; `evaluation_error` says why an evaluation failed."
     ),
+    create=extend_schema(
+        request=AssessmentInput,
+        responses={201: AssessmentSerializer},
+        description="A draft assessment of an inventory against a rubric, with the gates and "
+        "answers of its dossier: the inventory's dossier with them is read as an import reads "
+        "it, and errors are at its paths (`/gates/G1`, `/answers/ENE-1`). One per inventory "
+        "and rubric (409). Submit it to evaluate it: the inventory is then locked until the "
+        "assessment is reopened.",
+    ),
 )
 class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     serializer_class = AssessmentSerializer
     queryset = Assessment.objects.none()  # the model, for the schema; get_queryset scopes
     lookup_value_regex = ID_PATTERN  # /api/v1/assessments/abc/ is an unknown URL: 404
+    filterset_class = AssessmentFilter
 
     def get_queryset(self) -> QuerySet[Assessment]:
         return selectors.assessments_for(self.request.user)
 
     def get_object(self) -> Assessment:
         return selectors.assessment_for(self.request.user, int(self.kwargs["pk"]))
+
+    def create(self, request: Request) -> Response:
+        data = parse_body(AssessmentInput, request.data)
+        inventory_id = required_reference(data, "inventory", _("an inventory"))
+        inventory = emission_selectors.inventory_for(request.user, inventory_id)
+        assessment = services.create_assessment(request.user, inventory, data)
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=SubmitSerializer,
@@ -142,6 +164,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet[Evaluation]):
     serializer_class = EvaluationSerializer
     queryset = Evaluation.objects.none()  # the model, for the schema; get_queryset scopes
     lookup_value_regex = ID_PATTERN
+    filterset_class = EvaluationFilter
 
     def get_queryset(self) -> QuerySet[Evaluation]:
         return selectors.evaluations_for(self.request.user)
@@ -157,7 +180,8 @@ def _as_of(text: str | None) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed(
-            "as_of must be a date YYYY-MM-DD.", [FieldError("as_of", f"{text!r} is not a date")]
+            _("as_of must be a date YYYY-MM-DD."),
+            [FieldError("as_of", _("{value!r} is not a date").format(value=text))],
         ) from None
 
 
@@ -192,11 +216,11 @@ class DossierImportView(APIView):
         "A 400 lists every problem with its JSON path; the body may have 16 MiB.",
     )
     def post(self, request: Request) -> Response:
-        organisation = get_scoped(
-            Organisation.objects.all(),
-            request.user,
-            via="pk",
-            slug=request.query_params.get("organisation", ""),
+        slug = required_param(
+            request, "organisation", _("the slug of the organisation the dossier is imported into")
+        )
+        organisation = emission_selectors.organisation_by_slug(
+            request.user, slug, path="organisation"
         )
         require_write(request.user, organisation)
         as_of = _as_of(request.query_params.get("as_of"))

@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from emissions.models import EvidenceDocument, Inventory
 from emissions.models.inventory import EVIDENCE_EXTENSIONS
@@ -19,25 +20,29 @@ def attach_evidence(
 ) -> EvidenceDocument:
     """Store a file that backs a claim (`evidence_ref`) or a rubric answer. Only the listed
     document types, at most EVIDENCE_MAX_BYTES; the SHA-256 is kept for the audit trail."""
-    require_write(actor, inventory.factory.organisation)
+    require_write(actor, inventory.factory.organisation, factory=inventory.factory)
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     errors = []
     if extension not in EVIDENCE_EXTENSIONS:
         allowed = ", ".join(EVIDENCE_EXTENSIONS)
-        errors.append(FieldError("file", f"'{name}' is not an accepted type; use one of {allowed}"))
+        message = _("'{name}' is not an accepted type; use one of {allowed}")
+        errors.append(FieldError("file", message.format(name=name, allowed=allowed)))
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        errors.append(
-            FieldError("file", f"'{name}' has {upload.size:,} bytes; the limit is {limit:,}")
-        )
+        message = _("'{name}' has {size:,} bytes; the limit is {limit:,}")
+        errors.append(FieldError("file", message.format(name=name, size=upload.size, limit=limit)))
     if not reference.strip():
-        errors.append(FieldError("reference", "give the reference that claims use (evidence_ref)"))
+        message = _("give the reference that claims use (evidence_ref)")
+        errors.append(FieldError("reference", message))
     if errors:
-        raise ValidationFailed("The evidence file was not accepted.", errors)
+        raise ValidationFailed(_("The evidence file was not accepted."), errors)
     if EvidenceDocument.objects.filter(inventory=inventory, reference=reference).exists():
-        raise Conflict(f"Evidence '{reference}' is already attached to this inventory.",
-                       [FieldError("reference", "already used in this inventory")])  # fmt: skip
+        message = _("Evidence '{reference}' is already attached to this inventory.")
+        raise Conflict(
+            message.format(reference=reference),
+            [FieldError("reference", _("already used in this inventory"))],
+        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

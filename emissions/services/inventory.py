@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from emissions.accounting.regions import region_of
 from emissions.dossier.claims import Claim, document_claims
+from emissions.dossier.layout import SECTION_KEYS
 from emissions.dossier.registries import RegistryDirectory
 from emissions.models import (
     CarbonCredit,
@@ -27,10 +30,11 @@ from emissions.models import (
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.errors import Conflict, FieldError, ValidationFailed
 
-ALREADY_CLAIMED = (
-    "serial range {first} … {last} of {instrument} in registry '{registry}' is already claimed "
-    "on the platform (compared in canonical form: case, width and white space do not count); "
-    "a certificate or credit counts once"
+Instrument = GreenElectricityInstrument | CarbonCredit
+ALREADY_CLAIMED = gettext_noop(
+    "serial range {first} … {last} of {instrument} in registry '{registry}' is already claimed"
+    " on the platform (compared in canonical form: case, width and white space do not count);"
+    " a certificate or credit counts once"
 )
 
 
@@ -40,9 +44,10 @@ class AlreadyClaimed(ValidationFailed):
     code = "already_claimed"
 
 
-def upsert_factory(organisation: Organisation, factory: Mapping[str, Any]) -> Factory:
-    """The organisation's factory with this credit code, created or brought up to date."""
-    defaults = {
+def factory_values(factory: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of a factory from its normalised `factory` object (credit code aside): the
+    grid region follows from the province."""
+    return {
         "name": factory["name"],
         "name_en": factory.get("name_en", ""),
         "province": factory["province"],
@@ -50,10 +55,33 @@ def upsert_factory(organisation: Organisation, factory: Mapping[str, Any]) -> Fa
         "industry": factory.get("industry", ""),
         "address": factory.get("address", ""),
     }
+
+
+def upsert_factory(organisation: Organisation, factory: Mapping[str, Any]) -> Factory:
+    """The organisation's factory with this credit code, created or brought up to date."""
     found, _ = Factory.objects.update_or_create(
-        organisation=organisation, credit_code=factory["credit_code"], defaults=defaults
+        organisation=organisation,
+        credit_code=factory["credit_code"],
+        defaults=factory_values(factory),
     )
     return found
+
+
+def inventory_values(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of an inventory from a normalised document (factory and factor set aside)."""
+    production = document.get("production") or {}
+    baseline = document.get("baseline") or {}
+    return {
+        "year": document["year"],
+        "boundary": document["boundary"],
+        "gwp_set": document["gwp_set"],
+        "grid_factor_scope": document["grid_factor_scope"],
+        "production_output": production.get("output"),
+        "production_unit": production.get("unit", ""),
+        "baseline_year": baseline.get("year"),
+        "baseline_emissions_tco2e": baseline.get("emissions_tco2e"),
+        "baseline_output": baseline.get("output"),
+    }
 
 
 @transaction.atomic
@@ -66,37 +94,25 @@ def create_inventory(
     """Write the inventory part of a read (normalised) dossier: all of it or nothing."""
     factory = upsert_factory(organisation, document["factory"])
     if Inventory.objects.filter(factory=factory, year=document["year"]).exists():
+        year = document["year"]
+        message = _("an inventory for {year} exists already for this factory").format(year=year)
         raise Conflict(
-            f"{factory.name} already has an inventory for {document['year']}.",
-            [
-                FieldError(
-                    "/year", f"an inventory for {document['year']} exists already for this factory"
-                )
-            ],
+            _("{factory} already has an inventory for {year}.").format(
+                factory=factory.name, year=year
+            ),
+            [FieldError("/year", message)],
         )
-    production = document.get("production") or {}
-    baseline = document.get("baseline") or {}
     inventory = Inventory.objects.create(
-        factory=factory,
-        year=document["year"],
-        boundary=document["boundary"],
-        gwp_set=document["gwp_set"],
-        grid_factor_scope=document["grid_factor_scope"],
-        factor_set=factor_set,
-        production_output=production.get("output"),
-        production_unit=production.get("unit", ""),
-        baseline_year=baseline.get("year"),
-        baseline_emissions_tco2e=baseline.get("emissions_tco2e"),
-        baseline_output=baseline.get("output"),
+        factory=factory, factor_set=factor_set, **inventory_values(document)
     )
     _create_lines(inventory, document)
     errors = _claim_serials(inventory, document_claims(document, registries))
     if errors:
-        raise AlreadyClaimed("Some serial ranges are already claimed.", errors)
+        raise AlreadyClaimed(_("Some serial ranges are already claimed."), errors)
     return inventory
 
 
-_LINE_MODELS: dict[str, Any] = {
+LINE_MODELS: dict[str, Any] = {
     "energy": EnergyRecord,
     "process_emissions": ProcessEmission,
     "refrigerants": RefrigerantRecord,
@@ -107,55 +123,66 @@ _LINE_MODELS: dict[str, Any] = {
 }
 
 
-def _row(entry: Mapping[str, Any]) -> dict[str, Any]:
-    row = dict(entry)
-    if "monthly" in row:
-        row["monthly"] = [str(value) for value in row["monthly"]]
-    return {key: ("" if value is None else value) for key, value in row.items()}
+def line_values(section: str, entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Every column of a line of `section` from its normalised entry: a key the entry leaves
+    out gets the column's default (blank text, null), so that an update clears it."""
+    fields = LINE_MODELS[section]._meta
+    values = {}
+    for key in SECTION_KEYS[section]:
+        value = entry.get(key)
+        if value is None:
+            value = fields.get_field(key).get_default()
+        elif key == "monthly":  # stored as the decimal strings given
+            value = [str(month) for month in value]
+        values[key] = value
+    return values
 
 
 def _create_lines(inventory: Inventory, document: Mapping[str, Any]) -> None:
-    for section, model in _LINE_MODELS.items():
+    for section, model in LINE_MODELS.items():
         model.objects.bulk_create(
-            model(inventory=inventory, position=position, **_row(entry))
+            model(inventory=inventory, position=position, **line_values(section, entry))
             for position, entry in enumerate(document.get(section, []))
         )
 
 
 def _claim_serials(inventory: Inventory, claims: list[Claim]) -> list[FieldError]:
-    """One SerialClaim per ranged instrument, keyed in canonical form. The database refuses an
-    overlap with any claim anywhere (exclusion constraint / trigger); the message names no
-    other tenant.
+    """The claims of a new inventory, each owned by the line at its position."""
+    owners: dict[tuple[str, int], Instrument] = {
+        ("green_electricity", line.position): line for line in inventory.green_electricity.all()
+    } | {("credits", line.position): line for line in inventory.credits.all()}
+    return claim_serials([(claim, owners[claim.section, claim.index]) for claim in claims])
+
+
+def claim_serials(owned: list[tuple[Claim, Instrument]]) -> list[FieldError]:
+    """One SerialClaim per ranged instrument line, keyed in canonical form. The database
+    refuses an overlap with any claim anywhere (exclusion constraint / trigger); the message
+    names no other tenant, and each error is at its claim's path (`/credits/2/serial_from`).
 
     The claims go in with one INSERT, sorted by their key, so that two imports claiming
     overlapping ranges meet on the same row first (one waits for the other instead of both
     waiting for each other). Only when the database refuses is each claim looked up, to name
     every line already claimed."""
-    owners = {
-        ("green_electricity", line.position): ("green", line)
-        for line in inventory.green_electricity.all()
-    } | {("credits", line.position): ("credit", line) for line in inventory.credits.all()}
-    ordered = sorted(claims, key=lambda c: (*c.group, c.serials.start))
-    rows = [_claim_row(claim, *owners[claim.section, claim.index]) for claim in ordered]
+    ordered = sorted(owned, key=lambda pair: (*pair[0].group, pair[0].serials.start))
+    rows = [_claim_row(claim, owner) for claim, owner in ordered]
     try:
         with transaction.atomic():
             SerialClaim.objects.bulk_create(rows)
     except IntegrityError as error:
         if "serial_claim_no_overlap" not in str(error):
             raise
-        claimed = _claimed(ordered)
+        claimed = _claimed([claim for claim, _ in ordered])
         return [
-            _already_claimed(claim, owners[claim.section, claim.index][1])
-            for position, claim in enumerate(ordered)
+            _already_claimed(claim, owner)
+            for position, (claim, owner) in enumerate(ordered)
             if position in claimed
-        ] or [FieldError("/", "a serial range was claimed at the same moment; try again")]
+        ] or [FieldError("/", _("a serial range was claimed at the same moment; try again"))]
     return []
 
 
-def _claim_row(
-    claim: Claim, field: str, owner: GreenElectricityInstrument | CarbonCredit
-) -> SerialClaim:
+def _claim_row(claim: Claim, owner: Instrument) -> SerialClaim:
     start_key, end_key = claim.serials.normalised_key()
+    field = "green" if isinstance(owner, GreenElectricityInstrument) else "credit"
     return SerialClaim(
         instrument=claim.instrument,
         registry=claim.registry_key,
@@ -228,8 +255,8 @@ def overlapping_claim(
     return candidate if candidate is not None and candidate.end_key >= start_key else None
 
 
-def _already_claimed(claim: Claim, owner: GreenElectricityInstrument | CarbonCredit) -> FieldError:
-    message = ALREADY_CLAIMED.format(
+def _already_claimed(claim: Claim, owner: Instrument) -> FieldError:
+    message = _(ALREADY_CLAIMED).format(
         first=owner.serial_from,
         last=owner.serial_to,
         instrument=owner.instrument,
@@ -247,7 +274,7 @@ def alias_conflicts(registry_key: str, alias_keys: set[str]) -> list[str]:
             claim.instrument, registry_key, claim.prefix, claim.start_key, claim.end_key
         )
         if clash is not None:
-            conflicts.append(f"{claim} overlaps {clash}")
+            conflicts.append(_("{claim} overlaps {other}").format(claim=claim, other=clash))
     return conflicts
 
 
@@ -260,8 +287,10 @@ def rekey_registry_claims(registry: Registry) -> int:
     conflicts = alias_conflicts(registry.key, alias_keys)
     if conflicts:
         raise Conflict(
-            "These certificates are already claimed under both names; resolve the double "
-            "claim before adding the alias.",
+            _(
+                "These certificates are already claimed under both names; resolve the double"
+                " claim before adding the alias."
+            ),
             [FieldError("aliases", conflict) for conflict in conflicts],
         )
     claims = SerialClaim.objects.filter(registry__in=alias_keys - {registry.key})
