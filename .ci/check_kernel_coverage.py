@@ -12,6 +12,7 @@ KERNELS = (
     "emissions/dossier/",
     "emissions/identifiers.py",
     "emissions/limits.py",
+    "emissions/metering/",
 )
 
 

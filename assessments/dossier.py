@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from assessments.evaluation import Evaluated, evaluate
 from assessments.models import Answer, Assessment, Rubric
 from assessments.rubric_editions import scoring_rubric
@@ -44,8 +47,11 @@ class FullDossier:
     registries: RegistryDirectory
 
 
-def evaluate_full(full: FullDossier, *, as_of: date) -> Evaluated:
-    """The one way a read dossier is evaluated: the CLI, the worker and what-if all come here."""
+def evaluate_full(
+    full: FullDossier, *, as_of: date, metering: Mapping[str, Any] | None = None
+) -> Evaluated:
+    """The one way a read dossier is evaluated: the CLI, the worker and what-if all come here.
+    `metering`: the stored inventory's meter coverage (emissions.metering_selectors), if any."""
     return evaluate(
         full.read,
         factors=emission_selectors.kernel_factor_set(full.factor_set),
@@ -54,6 +60,7 @@ def evaluate_full(full: FullDossier, *, as_of: date) -> Evaluated:
         gates=full.gates,
         as_of=as_of,
         code_version=CODE_VERSION,
+        metering=metering,
     )
 
 
@@ -74,9 +81,8 @@ def read_full_dossier(
         raise _rejected(invalid.errors) from None
     rubric = _rubric_for(read.rubric_code)
     if rubric is None:
-        raise _rejected(
-            [DossierError("/rubric", f"no published rubric with code {read.rubric_code!r}")]
-        )
+        message = _("no published rubric with code {code!r}").format(code=read.rubric_code)
+        raise _rejected([DossierError("/rubric", message)])
     kernel_rubric = scoring_rubric(rubric)
     errors: list[tuple[str, str]] = []
     answers, gates = Answers(), {}
@@ -95,9 +101,13 @@ def read_full_dossier(
 
 def _rejected(errors: list[DossierError]) -> DossierRejected:
     count = len(errors)
+    message = ngettext(
+        "The dossier is invalid ({count} error); nothing was saved.",
+        "The dossier is invalid ({count} errors); nothing was saved.",
+        count,
+    )
     return DossierRejected(
-        f"The dossier is invalid ({count} error{'s' if count != 1 else ''}); nothing was saved.",
-        [FieldError(error.path, error.message) for error in errors],
+        message.format(count=count), [FieldError(error.path, error.message) for error in errors]
     )
 
 

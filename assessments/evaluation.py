@@ -13,13 +13,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from assessments.scoring import present as score_present
 from assessments.scoring.answers import Answers
 from assessments.scoring.engine import ScoringInput, score
 from assessments.scoring.rubric import Rubric
+from assessments.scoring.texts import METERING_INCOMPLETE
 from emissions.accounting import exact_json
 from emissions.accounting import present as accounting_present
 from emissions.accounting.engine import account
@@ -31,6 +32,9 @@ RESULT_KEYS = (
     "dossier", "rubric", "factors", "emissions", "metrics", "gates", "indicators", "total_score",
     "star_level", "zero_carbon", "limited_by", "next_level", "instrument_issues", "input_sha256",
 )  # fmt: skip
+# A stored inventory whose factory has meters adds its data quality, before the hash; a
+# dossier file alone gives exactly the fields of spec/dossier.md.
+METERED_RESULT_KEYS = (*RESULT_KEYS[:-1], "data_quality", RESULT_KEYS[-1])
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,11 @@ def evaluate(
     gates: Mapping[str, bool],
     as_of: date,
     code_version: str,
+    metering: Mapping[str, Any] | None = None,
 ) -> Evaluated:
+    """`metering`: what the factory's meters say of the year (score 1–5 and each metered
+    carrier's coverage, from emissions.metering_selectors.inventory_coverage), or None when no
+    meter feeds the inventory (a dossier file alone). It is an input: the hash covers it."""
     inventory = read.inventory
     accounting = account(inventory, factors, as_of)
     scored = score(
@@ -108,6 +116,8 @@ def evaluate(
         "code_version": code_version,
         "as_of": as_of.isoformat(),
     }
+    if metering is not None:
+        inputs["metering"] = canonical(metering)
     digest = sha256_of(inputs)
     parts: dict[str, Any] = {
         "dossier": {
@@ -118,12 +128,41 @@ def evaluate(
         "rubric": {"code": rubric.code, "edition": rubric.edition},
         **accounting_present.present(accounting),
         **score_present.present(scored),
+        "data_quality": data_quality(metering, inventory.year),
         "input_sha256": digest,
     }
     parts["factors"]["warnings"] += read.warnings  # e.g. a registry the platform does not know
-    result = {key: parts[key] for key in RESULT_KEYS}
+    result = {key: parts[key] for key in (RESULT_KEYS if metering is None else METERED_RESULT_KEYS)}
     values = {key: canonical(value) for key, value in accounting.factors.values}
     return Evaluated(result=result, inputs=inputs, input_sha256=digest, factor_values=values)
+
+
+def data_quality(metering: Mapping[str, Any] | None, year: int) -> dict[str, Any] | None:
+    """The metering part of the result: the score, each metered carrier's coverage, and a
+    warning (both languages) for every carrier whose meters miss part of the year."""
+    if metering is None:
+        return None
+    carriers = [dict(carrier) for carrier in metering["carriers"]]
+    warnings = [
+        METERING_INCOMPLETE.format(
+            carrier=str(carrier["carrier"]),
+            coverage=_percent_down(Decimal(carrier["coverage"])),
+            year=str(year),
+        )
+        for carrier in carriers
+        if Decimal(carrier["coverage"]) < 1
+    ]
+    return {
+        "score": metering["score"],
+        "full_year": not warnings,
+        "carriers": carriers,
+        "warnings": [{"zh": text.zh, "en": text.en} for text in warnings],
+    }
+
+
+def _percent_down(share: Decimal) -> str:
+    """A share as a percentage to 0.1, rounded down: 99.99 % of a year never reads 100.0 %."""
+    return f"{(share * 100).quantize(Decimal('0.1'), ROUND_FLOOR)} %"
 
 
 def result_json(result: Mapping[str, Any], *, indent: int | None = 2) -> str:

@@ -8,6 +8,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("bench_accounting.py", "bench_evaluation.py", "bench_import.py", "bench_batch.py"):
+SCRIPTS = (
+    "bench_accounting.py",
+    "bench_evaluation.py",
+    "bench_import.py",
+    "bench_batch.py",
+    "bench_readings.py",
+)
+for script in SCRIPTS:
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)  # noqa: S603

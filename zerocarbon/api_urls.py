@@ -34,5 +34,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *assessment_urls.urlpatterns,
+    *emission_urls.urlpatterns,
     *router.urls,
 ]

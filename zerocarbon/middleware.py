@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 
 from zerocarbon.error_views import malformed_length, too_large
 
-BodyKind = Literal["general", "dossier", "evidence"]
+BodyKind = Literal["general", "dossier", "evidence", "readings"]
 V = TypeVar("V", bound=Callable[..., Any])
 
 # Boundaries, part headers and the small fields next to an evidence file (kind, reference,
@@ -43,6 +43,8 @@ def body_limit(kind: BodyKind) -> Callable[[V], V]:
 def limit_bytes(kind: BodyKind) -> int:
     if kind == "dossier":
         return int(settings.MAX_DOSSIER_BYTES)
+    if kind == "readings":
+        return int(settings.MAX_READINGS_BYTES)
     if kind == "evidence":
         return int(settings.EVIDENCE_MAX_BYTES) + MULTIPART_OVERHEAD_BYTES
     return int(settings.MAX_BODY_BYTES)

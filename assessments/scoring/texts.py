@@ -49,3 +49,10 @@ UNDEFINED_SHARE = Text(
     en="The renewable electricity share cannot be computed without electricity consumption; "
     "{level}★ requires {required}.",
 )
+
+# The data quality of metered carriers (issue 8): fields carrier, coverage (a percentage), year.
+METERING_INCOMPLETE = Text(
+    zh="{carrier} 的计量表仅覆盖 {year} 年的 {coverage}，未覆盖全年；该能源的月度计量数据不完整。",
+    en="The meters of {carrier} cover {coverage} of {year}, not the full year; the metered "
+    "monthly values of this carrier are incomplete.",
+)

@@ -1,5 +1,5 @@
 """Emissions data: factories, yearly inventories and their lines, instruments and credits,
-serial claims, evidence, and the versioned factor library."""
+serial claims, evidence, meters and their readings, and the versioned factor library."""
 
 from emissions.models.factories import Factory
 from emissions.models.factors import (
@@ -20,6 +20,7 @@ from emissions.models.inventory import (
     RefrigerantRecord,
     Scope3Entry,
 )
+from emissions.models.meters import Meter, MeterMonth, Reading, ReadingCorrection
 from emissions.models.registries import Registry, RegistryAlias
 
 __all__ = [
@@ -35,7 +36,11 @@ __all__ = [
     "Factory",
     "GreenElectricityInstrument",
     "Inventory",
+    "Meter",
+    "MeterMonth",
     "ProcessEmission",
+    "Reading",
+    "ReadingCorrection",
     "ReductionMeasure",
     "RefrigerantRecord",
     "Registry",

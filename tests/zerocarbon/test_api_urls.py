@@ -12,14 +12,25 @@ from django.test import Client
 from drf_spectacular.validation import validate_schema
 
 pytestmark = pytest.mark.django_db
+RECORDS = {
+    "energy-records",
+    "process-emissions",
+    "refrigerants",
+    "scope3-entries",
+    "reduction-measures",
+    "green-instruments",
+    "credits",
+}
 RESOURCES = {
     "factories",
     "inventories",
     "assessments",
     "evaluations",
     "dossiers",
+    "meters",
     "schema",
     "docs",
+    *RECORDS,
 }
 API_PATHS = {
     "/api/v1/factories/",
@@ -37,8 +48,16 @@ API_PATHS = {
     "/api/v1/evaluations/",
     "/api/v1/evaluations/{id}/",
     "/api/v1/dossiers/",
+    "/api/v1/meters/",
+    "/api/v1/meters/{id}/",
+    "/api/v1/meters/{id}/readings/",
+    "/api/v1/meters/{id}/months/",
+    "/api/v1/meters/{id}/quality/",
+    "/api/v1/inventories/{id}/metering/",
+    *(f"/api/v1/{name}/" for name in RECORDS),
+    *(f"/api/v1/{name}/{{id}}/" for name in RECORDS),
 }
-ERROR_CODES = {"400", "403", "404", "413"}
+ERROR_CODES = {"400", "401", "403", "404", "413", "429"}
 WRITE_ERROR_CODES = {"409", "503"}
 
 
@@ -73,9 +92,10 @@ def test_the_api_root_lists_every_resource(alice_client: Client) -> None:
     assert body["docs"].endswith("/api/v1/docs/")
 
 
-def test_the_api_root_answers_the_json_403_to_a_stranger(client: Client) -> None:
+def test_the_api_root_answers_the_json_401_to_a_stranger(client: Client) -> None:
     response = client.get("/api/v1/", HTTP_ACCEPT="application/json")
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
@@ -96,7 +116,7 @@ def test_the_schema_documents_the_one_error_shape_on_every_operation(client: Cli
     assert set(components["ErrorItem"]["properties"]) == {"path", "message"}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            expected = ERROR_CODES | (WRITE_ERROR_CODES if method == "post" else set())
+            expected = ERROR_CODES | (WRITE_ERROR_CODES if method != "get" else set())
             errors = {
                 code: answer
                 for code, answer in operation["responses"].items()

@@ -1,0 +1,233 @@
+"""Reads of meters, readings, the monthly roll-up and data quality, scoped to the actor's
+organisations (and, for a key limited to factories, to those factories)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from emissions.accounting.errors import AccountingError
+from emissions.accounting.units import convert
+from emissions.ingest.readings import LOCAL_ZONE, parse_range
+from emissions.metering.intervals import Interval
+from emissions.metering.quality import MeterQuality, assess, inventory_score
+from emissions.models import EnergyRecord, Factory, Inventory, Meter, MeterMonth, Reading
+from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
+from zerocarbon.errors import FieldError, NotFound, ValidationFailed
+
+LISTED_FINDINGS = 100  # per kind of finding; the answer always gives the count
+
+
+def meters_for(actor: Actor) -> QuerySet[Meter]:
+    return scope(
+        Meter.objects.select_related("factory__organisation"), actor, via="factory__organisation"
+    )
+
+
+def meter_for(actor: Actor, pk: int) -> Meter:
+    return get_scoped(
+        Meter.objects.select_related("factory__organisation"),
+        actor,
+        via="factory__organisation",
+        pk=pk,
+    )
+
+
+def factory_for_input(actor: Actor, pk: int) -> Factory:
+    """The factory a request body names: another tenant's is as unknown as a missing one,
+    and a body field that names nothing is the request's fault (400, not 404)."""
+    try:
+        return get_scoped(Factory.objects.select_related("organisation"), actor, pk=pk)
+    except NotFound:
+        raise ValidationFailed(
+            _("The request names a factory you have no access to."),
+            [FieldError("/factory", _("no factory {id} among yours").format(id=pk))],
+        ) from None
+
+
+def readings_of(meter: Meter, params: Mapping[str, str]) -> QuerySet[Reading]:
+    rows = Reading.objects.filter(meter=meter).order_by("start")
+    if params.get("start") or params.get("end"):
+        start, end = parse_range(params.get("start"), params.get("end"))
+        rows = rows.filter(start__lt=end, end__gt=start)
+    return rows
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The calendar year in Asia/Shanghai, as aware datetimes [start, end)."""
+    return (datetime(year, 1, 1, tzinfo=LOCAL_ZONE), datetime(year + 1, 1, 1, tzinfo=LOCAL_ZONE))
+
+
+def months_of(meter: Meter, year: int | None) -> QuerySet[MeterMonth]:
+    months = MeterMonth.objects.filter(meter=meter)
+    if year is not None:
+        months = months.filter(month__gte=date(year, 1, 1), month__lt=date(year + 1, 1, 1))
+    return months.order_by("month")
+
+
+def coverage(month: MeterMonth) -> Decimal:
+    return (Decimal(month.covered_seconds) / Decimal(month.month_seconds)).quantize(Decimal("1e-6"))
+
+
+def _intervals(meter: Meter, start: datetime, end: datetime) -> list[Interval]:
+    rows = Reading.objects.filter(meter=meter, start__lt=end, end__gt=start).order_by("start")
+    return [Interval(*row) for row in rows.values_list("start", "end", "value", "estimated")]
+
+
+def _quality(meter: Meter, year: int) -> MeterQuality:
+    start, end = year_bounds(year)
+    return assess(_intervals(meter, start, end), start, end)
+
+
+def meter_quality(meter: Meter, year: int) -> dict[str, Any]:
+    return _quality_answer(meter, year, _quality(meter, year))
+
+
+def _quality_answer(meter: Meter, year: int, quality: MeterQuality) -> dict[str, Any]:
+    answer: dict[str, Any] = {"meter": meter.pk, "external_id": meter.external_id, "year": year}
+    for name, value in asdict(quality).items():
+        if isinstance(value, list | tuple):
+            answer[f"{name}_count"] = len(value)
+            answer[name] = _shown(list(value[:LISTED_FINDINGS]))
+        else:
+            answer[name] = _shown(value)
+    answer["coverage"] = _share(quality.coverage)
+    answer["estimated_share"] = _share(quality.estimated_share)
+    return answer
+
+
+def _shown(value: Any) -> Any:
+    """Times in Asia/Shanghai, as the readings were sent (the kernel works in UTC)."""
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL_ZONE)
+    if isinstance(value, dict):
+        return {key: _shown(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shown(item) for item in value]
+    return value
+
+
+def inventory_metering(inventory: Inventory) -> dict[str, Any]:
+    """What the meters of the inventory's factory say about its year, per carrier: monthly
+    values (in the unit of the inventory's energy line of that carrier, else the meter's),
+    each month's coverage, the metered total next to the entered one and the difference;
+    data quality per meter and the inventory's score; warnings for carriers whose meters do
+    not cover the whole year."""
+    meters = list(Meter.objects.filter(factory_id=inventory.factory_id).order_by("external_id"))
+    lines = list(EnergyRecord.objects.filter(inventory=inventory).order_by("position"))
+    qualities = {meter.pk: _quality(meter, inventory.year) for meter in meters}
+    carriers = sorted({meter.carrier for meter in meters})
+    answer_carriers = [
+        _carrier(inventory, carrier, [m for m in meters if m.carrier == carrier], lines, qualities)
+        for carrier in carriers
+    ]
+    warnings = [
+        _("{carrier}: the meters cover {coverage} of {year}, not the full year.").format(
+            carrier=entry["carrier"], coverage=_percent(entry["coverage"]), year=inventory.year
+        )
+        for entry in answer_carriers
+        if entry["coverage"] < 1
+    ]
+    return {
+        "inventory": inventory.pk,
+        "year": inventory.year,
+        "carriers": answer_carriers,
+        "meters": [_quality_answer(m, inventory.year, qualities[m.pk]) for m in meters],
+        "data_quality_score": inventory_score(list(qualities.values())),
+        "full_year": not warnings,
+        "warnings": warnings,
+    }
+
+
+def inventory_coverage(inventory: Inventory) -> dict[str, Any] | None:
+    """What an evaluation records of the meters (an input it is hashed with): the data-quality
+    score and each metered carrier's coverage of the year (its least covered meter); None
+    when no meter of the factory exists."""
+    meters = list(Meter.objects.filter(factory_id=inventory.factory_id))
+    if not meters:
+        return None
+    qualities = {meter.pk: _quality(meter, inventory.year) for meter in meters}
+    carriers = sorted({meter.carrier for meter in meters})
+    return {
+        "score": inventory_score(list(qualities.values())),
+        "carriers": [
+            {
+                "carrier": carrier,
+                "coverage": _share(
+                    min(qualities[m.pk].coverage for m in meters if m.carrier == carrier)
+                ),
+            }
+            for carrier in carriers
+        ],
+    }
+
+
+def _share(share: Decimal) -> Decimal:
+    """Six decimals, rounded down: a year short by a second never reads as complete."""
+    return share.quantize(Decimal("1e-6"), rounding=ROUND_FLOOR)
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal('0.1'), ROUND_FLOOR)} %"
+
+
+def _carrier(
+    inventory: Inventory,
+    carrier: str,
+    meters: Sequence[Meter],
+    lines: Sequence[EnergyRecord],
+    qualities: Mapping[int, MeterQuality],
+) -> dict[str, Any]:
+    entered = [line for line in lines if line.carrier == carrier]
+    unit = entered[0].unit if entered else meters[0].unit
+    months = MeterMonth.objects.filter(
+        meter__in=meters,
+        month__gte=date(inventory.year, 1, 1),
+        month__lt=date(inventory.year + 1, 1, 1),
+    )
+    by_month: dict[date, list[MeterMonth]] = {}
+    for month in months:
+        by_month.setdefault(month.month, []).append(month)
+    units = {meter.pk: meter.unit for meter in meters}
+    monthly: list[dict[str, Any]] = []
+    for number in range(1, 13):
+        first = date(inventory.year, number, 1)
+        rows = by_month.get(first, [])
+        value = sum((_in(row.value, units[row.meter_id], unit) for row in rows), Decimal(0))
+        month_coverage = (
+            min((coverage(row) for row in rows), default=Decimal(0))
+            if len(rows) == len(meters)
+            else Decimal(0)
+        )
+        monthly.append({"month": first, "value": value, "coverage": month_coverage})
+    metered = sum((entry["value"] for entry in monthly), Decimal(0))
+    entered_total = _entered_total(entered, unit)
+    return {
+        "carrier": carrier,
+        "unit": unit,
+        "meters": [meter.pk for meter in meters],
+        "monthly": monthly,
+        "metered_total": metered,
+        "entered_total": entered_total,
+        "difference": None if entered_total is None else metered - entered_total,
+        "coverage": min(qualities[m.pk].coverage for m in meters),
+    }
+
+
+def _in(value: Decimal, unit: str, target: str) -> Decimal:
+    return value if unit == target else convert(value, unit, target)
+
+
+def _entered_total(lines: Sequence[EnergyRecord], unit: str) -> Decimal | None:
+    if not lines:
+        return None
+    try:
+        return sum((_in(line.quantity, line.unit, unit) for line in lines), Decimal(0))
+    except AccountingError:
+        return None
