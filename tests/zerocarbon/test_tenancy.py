@@ -168,5 +168,6 @@ def test_a_factory_limited_key_sees_no_rows_no_factory_leads_to(
 ) -> None:
     actor = key_actor(orgs["org-a"], factory_ids={1})
     assert not scope(Membership.objects.all(), actor).exists()
-    assert scope(Membership.objects.all(), key_actor(orgs["org-a"])).count() == 3  # alice, bob, dora
+    # alice, bob and dora
+    assert scope(Membership.objects.all(), key_actor(orgs["org-a"])).count() == 3
     assert [o.slug for o in scope(Organisation.objects.all(), actor, via="pk")] == ["org-a"]
