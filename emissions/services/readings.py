@@ -284,13 +284,20 @@ class _Batch:
             )
 
     def _without_batch_clashes(self, rows: list[Row]) -> list[Row]:
-        """Duplicates and overlaps inside the batch: the later row (in time) is refused."""
+        """Duplicates and overlaps inside the batch: the later row (in time) is refused. In
+        time order a duplicate follows its twin, so comparing with the previous row finds
+        it; `reach` is the kept row that ends last."""
         kept: list[Row] = []
-        keys: set[tuple[datetime, datetime]] = set()
-        reach: Row | None = None
+        previous: Interval | None = None
+        reach: Interval | None = None
+        reach_index = -1
         for row in _in_time_order(rows):
-            key = (row.interval.start, row.interval.end)
-            if key in keys:
+            interval = row.interval
+            if (
+                previous is not None
+                and interval.start == previous.start
+                and interval.end == previous.end
+            ):
                 self.reject(
                     row.index,
                     "/start",
@@ -298,18 +305,18 @@ class _Batch:
                     _("another row of the batch has the same start and end"),
                 )
                 continue
-            if reach is not None and row.interval.start < reach.interval.end:
+            previous = interval
+            if reach is not None and interval.start < reach.end:
                 self.reject(
                     row.index,
                     "/start",
                     "overlap_in_batch",
-                    _("overlaps row {other} of the batch").format(other=reach.index),
+                    _("overlaps row {other} of the batch").format(other=reach_index),
                 )
                 continue
-            keys.add(key)
             kept.append(row)
-            if reach is None or row.interval.end > reach.interval.end:
-                reach = row
+            if reach is None or interval.end > reach.end:
+                reach, reach_index = interval, row.index
         return kept
 
     def _against_stored(self, rows: list[Row]) -> None:
@@ -318,6 +325,9 @@ class _Batch:
         stored = _stored_between(
             self.meter, rows[0].interval.start, max(r.interval.end for r in rows)
         )
+        if not stored:  # a meter's first readings of this stretch: all of them are new
+            self.new.extend(rows)
+            return
         by_key = {(s.start, s.end): (pk, s) for pk, s in stored}
         starts = [s.start for _pk, s in stored]
         for row in rows:
@@ -374,11 +384,9 @@ class _Batch:
 
 
 def _in_time_order(rows: list[Row]) -> list[Row]:
-    """Rows by (start, end, index); most batches come in order already, and one pass tells."""
-    if all(
-        (a.interval.start, a.interval.end) < (b.interval.start, b.interval.end)
-        for a, b in pairwise(rows)
-    ):
+    """Rows by (start, end, index); most batches come in order already, and one pass tells
+    (rows that start where the previous one ends or later are in order)."""
+    if all(a.interval.end <= b.interval.start for a, b in pairwise(rows)):
         return rows
     return sorted(rows, key=lambda r: (r.interval.start, r.interval.end, r.index))
 
