@@ -3,7 +3,9 @@
 Changes are applied to the kernel's inputs, not to stored data: extra MWh of green
 electricity (a valid green-power contract of the period year), extra tCO2e of retired
 avoidance credits or of removals (valid, vintage = year, beneficiary = the factory), and
-changed answers (checked like a dossier's). Evaluated as of the assessment's date.
+changed answers (checked like a dossier's). Evaluated as of the assessment's date, through
+the one entry point every result comes from (`assessments.dossier.evaluate_full`), with the
+meters' coverage as a submission would have it.
 """
 
 from __future__ import annotations
@@ -18,14 +20,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.dossier import export_dossier, read_full_dossier
-from assessments.evaluation import evaluate
+from assessments.dossier import evaluate_full, export_dossier, read_full_dossier
 from assessments.models import Assessment
 from assessments.scoring.answers import AnswerErrors, parse_answers
 from emissions.accounting.inputs import CarbonCredit, GreenInstrument, InventoryInput
-from emissions.selectors import kernel_factor_set
+from emissions.metering_selectors import inventory_coverage
 from zerocarbon.errors import FieldError, ValidationFailed
-from zerocarbon.version import CODE_VERSION
 
 ZERO = Decimal(0)
 
@@ -103,13 +103,6 @@ def what_if(
         document=document,
         answers_raw=raw_answers,
     )
-    evaluated = evaluate(
-        read,
-        factors=kernel_factor_set(full.factor_set),
-        rubric=full.scoring_rubric,
-        answers=answers,
-        gates=full.gates,
-        as_of=as_of,
-        code_version=CODE_VERSION,
-    )
-    return evaluated.result
+    hypothetical = dataclasses.replace(full, read=read, answers=answers)
+    metering = inventory_coverage(assessment.inventory)
+    return evaluate_full(hypothetical, as_of=as_of, metering=metering).result

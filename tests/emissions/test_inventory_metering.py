@@ -151,3 +151,21 @@ def test_the_roll_up_equals_the_time_shared_sum_of_the_readings(
     for month, total in expected.items():
         assert abs(Fraction(stored[month]) - total) <= Fraction(1, 10**9) * total
     assert sum(stored.values()) == sum(Decimal(r["value"]) for r in rows)
+
+
+def test_what_if_sees_the_meters_as_a_submission_does(
+    demo: dict[str, Any], alice_client: Client, alice: Any
+) -> None:
+    assessment = demo["suzhou"]
+    metered(alice_client, assessment, 200)
+    hypothetical = alice_client.post(
+        f"/api/v1/assessments/{assessment.pk}/what-if/", {}, content_type="application/json"
+    ).json()
+    submit_assessment(alice, assessment, as_of=None)
+    evaluation = evaluate_assessment(assessment.pk)
+    assert evaluation is not None
+    assert hypothetical["data_quality"]["carriers"] == [
+        {"carrier": "grid_electricity", "coverage": 0.547945}
+    ]
+    assert hypothetical["star_level"] == evaluation.result["star_level"]
+    assert hypothetical["data_quality"]["score"] == evaluation.result["data_quality"]["score"]
