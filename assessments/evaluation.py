@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any
 
 from assessments.scoring import present as score_present
@@ -27,6 +27,7 @@ from emissions.accounting.engine import account
 from emissions.accounting.factors import FactorSet
 from emissions.accounting.formatting import stripped
 from emissions.dossier import ReadDossier
+from emissions.metering.quality import percent_down
 
 RESULT_KEYS = (
     "dossier", "rubric", "factors", "emissions", "metrics", "gates", "indicators", "total_score",
@@ -146,7 +147,7 @@ def data_quality(metering: Mapping[str, Any] | None, year: int) -> dict[str, Any
     warnings = [
         METERING_INCOMPLETE.format(
             carrier=str(carrier["carrier"]),
-            coverage=_percent_down(Decimal(carrier["coverage"])),
+            coverage=percent_down(Decimal(carrier["coverage"])),
             year=str(year),
         )
         for carrier in carriers
@@ -158,11 +159,6 @@ def data_quality(metering: Mapping[str, Any] | None, year: int) -> dict[str, Any
         "carriers": carriers,
         "warnings": [{"zh": text.zh, "en": text.en} for text in warnings],
     }
-
-
-def _percent_down(share: Decimal) -> str:
-    """A share as a percentage to 0.1, rounded down: 99.99 % of a year never reads 100.0 %."""
-    return f"{(share * 100).quantize(Decimal('0.1'), ROUND_FLOOR)} %"
 
 
 def result_json(result: Mapping[str, Any], *, indent: int | None = 2) -> str:

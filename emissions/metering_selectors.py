@@ -16,7 +16,8 @@ from emissions.accounting.errors import AccountingError
 from emissions.accounting.units import convert
 from emissions.ingest.readings import LOCAL_ZONE, parse_range
 from emissions.metering.intervals import Interval
-from emissions.metering.quality import MeterQuality, assess, inventory_score
+from emissions.metering.quality import MeterQuality, assess, inventory_score, percent_down
+from emissions.metering.rollup import year_span
 from emissions.models import EnergyRecord, Factory, Inventory, Meter, MeterMonth, Reading
 from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
 from zerocarbon.errors import FieldError, NotFound, ValidationFailed
@@ -59,11 +60,6 @@ def readings_of(meter: Meter, params: Mapping[str, str]) -> QuerySet[Reading]:
     return rows
 
 
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """The calendar year in Asia/Shanghai, as aware datetimes [start, end)."""
-    return (datetime(year, 1, 1, tzinfo=LOCAL_ZONE), datetime(year + 1, 1, 1, tzinfo=LOCAL_ZONE))
-
-
 def months_of(meter: Meter, year: int | None) -> QuerySet[MeterMonth]:
     months = MeterMonth.objects.filter(meter=meter)
     if year is not None:
@@ -81,7 +77,7 @@ def _intervals(meter: Meter, start: datetime, end: datetime) -> list[Interval]:
 
 
 def _quality(meter: Meter, year: int) -> MeterQuality:
-    start, end = year_bounds(year)
+    start, end = year_span(year, LOCAL_ZONE)
     return assess(_intervals(meter, start, end), start, end)
 
 
@@ -129,7 +125,7 @@ def inventory_metering(inventory: Inventory) -> dict[str, Any]:
     ]
     warnings = [
         _("{carrier}: the meters cover {coverage} of {year}, not the full year.").format(
-            carrier=entry["carrier"], coverage=_percent(entry["coverage"]), year=inventory.year
+            carrier=entry["carrier"], coverage=percent_down(entry["coverage"]), year=inventory.year
         )
         for entry in answer_carriers
         if entry["coverage"] < 1
@@ -171,10 +167,6 @@ def inventory_coverage(inventory: Inventory) -> dict[str, Any] | None:
 def _share(share: Decimal) -> Decimal:
     """Six decimals, rounded down: a year short by a second never reads as complete."""
     return share.quantize(Decimal("1e-6"), rounding=ROUND_FLOOR)
-
-
-def _percent(share: Decimal) -> str:
-    return f"{(share * 100).quantize(Decimal('0.1'), ROUND_FLOOR)} %"
 
 
 def _carrier(

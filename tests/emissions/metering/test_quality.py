@@ -19,6 +19,7 @@ from emissions.metering.quality import (
     assess,
     inventory_score,
     meter_score,
+    percent_down,
 )
 from tests.emissions.metering.support import at, reading
 
@@ -254,3 +255,11 @@ def test_a_meter_quality_is_a_plain_value() -> None:
     quality = assess(day(STEADY), DAY_START, DAY_END)
     assert isinstance(quality, MeterQuality)
     assert quality == assess(day(STEADY), DAY_START, DAY_END)
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [("0.547945", "54.7 %"), ("0.99999", "99.9 %"), ("1", "100.0 %"), ("0", "0.0 %")],
+)
+def test_a_share_is_shown_as_a_percentage_rounded_down(share: str, shown: str) -> None:
+    assert percent_down(Decimal(share)) == shown
