@@ -9,6 +9,8 @@ urlpatterns = [
     # Versioned: nothing answers at /api/ itself or its old unversioned addresses but the
     # API's JSON 404 (zerocarbon.error_views).
     path("api/v1/", include("zerocarbon.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("emissions.urls")),
     path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -84,8 +84,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "zerocarbon.accounts.context_processors.membership",
             ],
+            # Filters every page uses: {% load zc %} (bilingual texts, exact numbers).
+            "libraries": {"zc": "zerocarbon.templatetags"},
         },
     },
 ]

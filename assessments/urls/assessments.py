@@ -1,10 +1,8 @@
 from django.urls import path
 
-import zerocarbon.converters  # noqa: F401  (registers <id:…>)
-from assessments import views
+from assessments.views import assessments as views
 
 urlpatterns = [
-    path("", views.dashboard, name="home"),
     path("assessments/<id:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<id:pk>/submit/", views.assessment_submit, name="assessment-submit"),
     path("dossiers/upload/", views.dossier_upload, name="dossier-upload"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from assessments import selectors, services
 from assessments.dossier import import_dossier
 from assessments.explain import explain_assessment
-from assessments.forms import DossierUploadForm, SubmitForm
+from assessments.forms.assessments import DossierUploadForm, SubmitForm
 from assessments.models import Assessment
 from emissions.dossier import DossierInvalid, parse_dossier_bytes
 from zerocarbon.accounts.models import Organisation
