@@ -1,3 +1,14 @@
-from django.urls import URLPattern
+"""Factory pages (the inventory of a year is created from its factory's page)."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+
+import zerocarbon.converters  # noqa: F401  (registers <id:…>)
+from emissions import views
+
+urlpatterns = [
+    path("factories/", views.factory_list, name="factory-list"),
+    path("factories/new/", views.factory_create, name="factory-create"),
+    path("factories/check-code/", views.factory_check_code, name="factory-check-code"),
+    path("factories/<id:pk>/", views.factory_detail, name="factory-detail"),
+    path("factories/<id:pk>/edit/", views.factory_edit, name="factory-edit"),
+]

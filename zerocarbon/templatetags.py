@@ -63,3 +63,11 @@ def num(value: Any, places: Any = None) -> str:
         number = number.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
     text = format(number, "f")
     return numberformat.format(text, ".", grouping=3, thousand_sep=",", force_grouping=True)
+
+
+@register.filter
+def anchor(path: Any) -> str:
+    """The id of the form field a document path points at: `/energy/2/unit` is
+    `f-energy-2-unit`, so an error or a failed evaluation can link to the very field."""
+    text = str(path or "").strip("/")
+    return "f-" + text.replace("/", "-") if text else "f-top"

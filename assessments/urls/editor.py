@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from assessments.views import editor as views
+
+urlpatterns = [
+    path("inventories/<id:pk>/edit/", views.inventory_edit, name="inventory-edit"),
+    path(
+        "inventories/<id:pk>/sections/<slug:section>/",
+        views.inventory_section,
+        name="inventory-section",
+    ),
+]

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from assessments.views import evaluations as views
+
+urlpatterns = [
+    path("evaluations/<id:pk>/", views.evaluation_detail, name="evaluation-detail"),
+]

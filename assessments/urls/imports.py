@@ -1,3 +1,15 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from assessments.views import imports as views
+
+urlpatterns = [
+    path(
+        "inventories/<id:pk>/spreadsheet-template.xlsx",
+        views.inventory_template,
+        name="inventory-template",
+    ),
+    path("inventories/<id:pk>/import/", views.inventory_import, name="inventory-import"),
+    path("imports/<id:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<id:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("imports/<id:pk>/errors.xlsx", views.import_errors, name="import-errors"),
+]

@@ -1,0 +1,1 @@
+"""Forms of this area of the workspace (issue 9)."""
