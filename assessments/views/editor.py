@@ -13,3 +13,7 @@ def inventory_edit(request: HttpRequest, pk: int, **kwargs: object) -> HttpRespo
 
 def inventory_section(request: HttpRequest, pk: int, **kwargs: object) -> HttpResponse:
     raise Http404
+
+
+def inventory_create(request: HttpRequest, pk: int) -> HttpResponse:
+    raise Http404
