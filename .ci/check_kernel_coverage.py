@@ -13,6 +13,7 @@ KERNELS = (
     "emissions/identifiers.py",
     "emissions/limits.py",
     "emissions/metering/",
+    "assessments/evaluation/",
 )
 
 

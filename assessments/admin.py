@@ -41,5 +41,7 @@ class AnswerInline(admin.TabularInline):  # type: ignore[type-arg]
 class AssessmentAdmin(admin.ModelAdmin[Assessment]):
     list_display = ["inventory", "rubric", "status", "submitted_at", "updated_at"]
     list_filter = ["status"]
-    readonly_fields = ["status", "submitted_at", "submitted_by", "evaluation_error"]
+    readonly_fields = [
+        "status", "submitted_at", "submitted_by", "evaluation_error", "evaluation_error_texts",
+    ]  # fmt: skip
     inlines = [AnswerInline]

@@ -1,6 +1,7 @@
 """Evaluating dossier files without saving anything: one file, or many in one process.
 
-`read_full_dossier` and `kernel_factor_set` cache the published factor set and rubric, so a
+Through the one entry point (`services.dossier.evaluate_full`). `read_full_dossier` and
+`kernel_factor_set` cache the published factor set and rubric, so a
 batch reads them once. A batch never stops at a bad file: each file gives one JSON line,
 `{"file", "result"}` or `{"file", "errors", "total"}`, the errors as the API lists them (the
 first MAX_LISTED_ERRORS, `total` saying how many were found)."""
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from assessments.dossier import evaluate_full, read_full_dossier
+from assessments.services import dossier
 from emissions.accounting import exact_json
 from emissions.dossier import DossierInvalid, load_dossier_file
 from zerocarbon.errors import MAX_LISTED_ERRORS, DomainError
@@ -43,7 +44,7 @@ def batch_lines(paths: Iterable[str], *, as_of: date) -> Iterator[FileLine]:
 
 def file_line(path: str, *, as_of: date) -> FileLine:
     try:
-        full = read_full_dossier(load_dossier_file(path), as_of=as_of)
+        full = dossier.read_full_dossier(load_dossier_file(path), as_of=as_of)
     except DossierInvalid as invalid:
         return _errors_line(path, invalid.errors)
     except DomainError as error:
@@ -51,7 +52,7 @@ def file_line(path: str, *, as_of: date) -> FileLine:
     except OSError as error:  # a folder, no permission: FileNotFoundError is a DossierInvalid
         message = _("file {path} cannot be read: {error}").format(path=path, error=error)
         return _errors_line(path, [_Unreadable("", message)])
-    result = evaluate_full(full, as_of=as_of).result
+    result = dossier.evaluate_full(full, as_of=as_of).result
     return FileLine(_one_line({"file": path, "result": result}), invalid=False)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from assessments.dossier import import_dossier
 from assessments.models import Assessment
+from assessments.services.dossier import import_dossier
 from emissions.models import Inventory
 from zerocarbon.accounts.demo import load_demo_accounts
 
@@ -42,7 +42,7 @@ def submit_demo(assessments: list[Assessment]) -> None:
     the quickstart the evaluation runs in-process; with a broker, on the worker)."""
     from django.contrib.auth.models import User
 
-    from assessments.services import submit_assessment
+    from assessments.services.workflow import submit_assessment
 
     alice = User.objects.get(username="alice")
     for assessment in assessments:

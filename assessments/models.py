@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from emissions.accounting.exact_json import DecimalJSONDecoder, ExactJSONEncoder
 from emissions.models import EvidenceDocument, Inventory
@@ -45,7 +46,9 @@ class Rubric(models.Model):
     edition = models.CharField(max_length=32)
     name = models.CharField(max_length=200)
     status = models.CharField(
-        max_length=16, choices=[("draft", "Draft"), ("published", "Published")], default="published"
+        max_length=16,
+        choices=[("draft", _("Draft")), ("published", _("Published"))],
+        default="published",
     )
     document = models.JSONField(help_text="the rubric file as loaded (validated by its schema)")
     document_sha256 = models.CharField(max_length=64)
@@ -68,10 +71,10 @@ class Rubric(models.Model):
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft 草稿"
-        SUBMITTED = "submitted", "Submitted 已提交"
-        EVALUATED = "evaluated", "Evaluated 已评价"
-        FAILED = "failed", "Evaluation failed 评价失败"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        EVALUATED = "evaluated", _("Evaluated")
+        FAILED = "failed", _("Evaluation failed")
 
     inventory = models.ForeignKey(Inventory, on_delete=models.PROTECT, related_name="assessments")
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments")
@@ -84,7 +87,12 @@ class Assessment(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    evaluation_error = models.TextField(blank=True)
+    evaluation_error = models.TextField(blank=True, help_text="why it failed, in English")
+    evaluation_error_texts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="why it failed, in every language of the platform, by language code",
+    )
     # The outbox of the evaluation: a submission (status submitted, submitted_at) is recorded
     # in the same transaction as these; the task is published after the commit, and the
     # periodic sweep publishes again what was never handed over or must have been lost.

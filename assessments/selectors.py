@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.fields.json import KT
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Evaluation
+from assessments.models import Answer, Assessment, Evaluation, Rubric
+from assessments.services.dossier import FullDossier, export_dossier, read_full_dossier
 from emissions import selectors as emission_selectors
+from emissions.accounting.factors import FactorSet as KernelFactorSet
+from emissions.models import FactorSet, Inventory
 from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
 from zerocarbon.errors import NotFound
 
@@ -52,3 +64,299 @@ def evaluation_for(actor: Actor, pk: int) -> Evaluation:
 
 def latest_evaluation(assessment: Assessment) -> Evaluation | None:
     return assessment.evaluations.order_by("-created_at", "-pk").first()
+
+
+def evaluation_failure(assessment: Assessment) -> str:
+    """Why the assessment's evaluation failed, in the active language (the page's, or the
+    API answer's); a failure recorded before there were texts by language has only its one."""
+    texts: Mapping[str, str] = assessment.evaluation_error_texts or {}
+    return texts.get(_active_language(), "") or assessment.evaluation_error
+
+
+def _active_language() -> str:
+    """The active language as a code of settings.LANGUAGES ("" when none is)."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return ""
+
+
+def evaluation_input(
+    assessment: Assessment, *, as_of: date, document: dict[str, Any] | None = None
+) -> FullDossier:
+    """The frozen input of every evaluation of a stored assessment: its dossier (or a changed
+    copy of it, `document`) read as of `as_of` with its inventory's factor set. The worker,
+    the live preview and what-if all start here and go on to `evaluate_full`; the caller
+    checked read permission (the assessment came from a scoped selector). Raises
+    DossierRejected listing every error."""
+    return read_full_dossier(
+        document or export_dossier(assessment),
+        as_of=as_of,
+        factor_set=assessment.inventory.factor_set,
+    )
+
+
+def answers_of(assessment: Assessment) -> dict[str, Answer]:
+    """The assessment's stored answers by item id, each with its evidence files."""
+    answers = assessment.answers.prefetch_related("evidence")
+    return {answer.item_id: answer for answer in answers}
+
+
+def latest_assessment_of(inventory: Inventory) -> Assessment | None:
+    """The latest assessment of an inventory (the caller's selector scoped it), or None."""
+    return (
+        Assessment.objects.filter(inventory=inventory)
+        .select_related("inventory__factory__organisation", "inventory__factor_set", "rubric")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+# The dashboard and the factory page: a factory's years with their latest assessment and
+# evaluation, in a fixed number of queries however many factories and years there are. Only
+# the columns shown are read; of the result only the two keys a row needs (never `inputs`,
+# `result` or `factor_values` whole).
+
+
+@dataclass(frozen=True)
+class YearStanding:
+    """An inventory year as lists show it: its newest assessment and that one's newest
+    evaluation, if any."""
+
+    inventory_pk: int
+    factory_pk: int
+    year: int
+    boundary: str
+    inventory_status: str
+    assessment_pk: int | None = None
+    assessment_status: str | None = None
+    evaluation_pk: int | None = None
+    star_level: int | None = None
+    total_score: Decimal | None = None
+    zero_carbon: bool | None = None
+    boundary_total_tco2e: Decimal | None = None
+    next_level: int | None = None  # the level the evaluation's shortfalls are towards
+
+    @property
+    def status_label(self) -> str:
+        if self.assessment_status is None:
+            return _("Not assessed")
+        return str(Assessment.Status(self.assessment_status).label)
+
+    @property
+    def boundary_label(self) -> str:
+        return str(Inventory.Boundary(self.boundary).label)
+
+    @property
+    def locked(self) -> bool:
+        return self.inventory_status == Inventory.Status.LOCKED
+
+
+def year_standings(actor: Actor, factory_ids: Sequence[int]) -> dict[int, list[YearStanding]]:
+    """Each factory's years, oldest first (three queries)."""
+    rows = list(
+        emission_selectors.inventories_for(actor)
+        .filter(factory_id__in=list(factory_ids))
+        .order_by("factory_id", "year")
+        .values("pk", "factory_id", "year", "boundary", "status")
+    )
+    assessments = _newest_assessments([row["pk"] for row in rows])
+    evaluations = _newest_evaluations([a["pk"] for a in assessments.values()])
+    standings: dict[int, list[YearStanding]] = {pk: [] for pk in factory_ids}
+    for row in rows:
+        assessment = assessments.get(row["pk"], {})
+        evaluation = evaluations.get(assessment.get("pk", 0), {})
+        standings[row["factory_id"]].append(_standing(row, assessment, evaluation))
+    return standings
+
+
+def _standing(
+    row: Mapping[str, Any], assessment: Mapping[str, Any], evaluation: Mapping[str, Any]
+) -> YearStanding:
+    return YearStanding(
+        inventory_pk=row["pk"],
+        factory_pk=row["factory_id"],
+        year=row["year"],
+        boundary=row["boundary"],
+        inventory_status=row["status"],
+        assessment_pk=assessment.get("pk"),
+        assessment_status=assessment.get("status"),
+        evaluation_pk=evaluation.get("pk"),
+        star_level=evaluation.get("star_level"),
+        total_score=evaluation.get("total_score"),
+        zero_carbon=evaluation.get("zero_carbon"),
+        boundary_total_tco2e=_exact(evaluation.get("boundary_total")),
+        next_level=_whole(evaluation.get("next_level")),
+    )
+
+
+def _newest_assessments(inventory_ids: list[int]) -> dict[int, Mapping[str, Any]]:
+    newest = (
+        Assessment.objects.filter(inventory_id=OuterRef("inventory_id"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = (
+        Assessment.objects.filter(inventory_id__in=inventory_ids, pk=Subquery(newest))
+        .order_by()
+        .values("pk", "inventory_id", "status")
+    )
+    return {row["inventory_id"]: row for row in rows}
+
+
+def _newest_evaluations(assessment_ids: list[int]) -> dict[int, Mapping[str, Any]]:
+    newest = (
+        Evaluation.objects.filter(assessment_id=OuterRef("assessment_id"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = (
+        Evaluation.objects.filter(assessment_id__in=assessment_ids, pk=Subquery(newest))
+        .order_by()
+        .values(
+            "pk",
+            "assessment_id",
+            "star_level",
+            "total_score",
+            "zero_carbon",
+            boundary_total=KT("result__emissions__boundary_total"),
+            next_level=KT("result__next_level__level"),
+        )
+    )
+    return {row["assessment_id"]: row for row in rows}
+
+
+def _exact(value: object) -> Decimal | None:
+    """A JSON number read as text (PostgreSQL) or as a number (SQLite), as a Decimal."""
+    return None if value is None else Decimal(str(value))
+
+
+def _whole(value: object) -> int | None:
+    return None if value is None else int(str(value))
+
+
+class AttentionKind(StrEnum):
+    """What an inventory year needs, most urgent first."""
+
+    FAILED = "failed"
+    DRAFT = "draft"
+    UNASSESSED = "unassessed"
+    SHORTFALL = "shortfall"
+
+
+_ATTENTION_ORDER = tuple(AttentionKind)
+
+
+@dataclass(frozen=True)
+class Attention:
+    kind: AttentionKind
+    factory_pk: int
+    factory_name: str
+    factory_name_en: str
+    organisation_pk: int
+    inventory_pk: int
+    year: int
+    assessment_pk: int | None
+    next_level: int | None
+
+    @property
+    def name(self) -> str:
+        return self.factory_name
+
+    @property
+    def name_en(self) -> str:
+        return self.factory_name_en
+
+
+def attention_for(actor: Actor, *, limit: int) -> tuple[list[Attention], int]:
+    """The inventory years of all the actor's factories that need someone to act, most
+    urgent first (at most `limit`), and how many there are in all (two queries). A failed
+    evaluation, a draft not yet submitted and an inventory without an assessment count in
+    every year; next-level shortfalls only in a factory's latest year."""
+    rows = _attention_rows(actor)
+    found = [
+        Attention(
+            kind=_ATTENTION_ORDER[row["priority"]],
+            factory_pk=row["factory_id"],
+            factory_name=row["factory__name"],
+            factory_name_en=row["factory__name_en"],
+            organisation_pk=row["factory__organisation_id"],
+            inventory_pk=row["pk"],
+            year=row["year"],
+            assessment_pk=row["assessment_pk"],
+            next_level=_whole(row["next_level"]),
+        )
+        for row in rows[:limit]
+    ]
+    return found, rows.count()
+
+
+def _attention_rows(actor: Actor) -> QuerySet[Any]:
+    newest = Assessment.objects.filter(inventory_id=OuterRef("pk")).order_by("-created_at", "-pk")
+    evaluation = Evaluation.objects.filter(assessment_id=OuterRef("assessment_pk")).order_by(
+        "-created_at", "-pk"
+    )
+    latest_year = Inventory.objects.filter(factory_id=OuterRef("factory_id")).order_by("-year")
+    priority = Case(
+        When(Q(assessment_status=Assessment.Status.FAILED), then=Value(0)),
+        When(Q(assessment_status=Assessment.Status.DRAFT), then=Value(1)),
+        When(Q(assessment_pk__isnull=True), then=Value(2)),
+        When(
+            Q(next_level__isnull=False, year=F("latest_year"))
+            & Q(assessment_status=Assessment.Status.EVALUATED),
+            then=Value(3),
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+    return (
+        emission_selectors.inventories_for(actor)
+        .annotate(
+            assessment_pk=Subquery(newest.values("pk")[:1]),
+            assessment_status=Subquery(newest.values("status")[:1]),
+            next_level=Subquery(
+                evaluation.annotate(level=KT("result__next_level__level")).values("level")[:1]
+            ),
+            latest_year=Subquery(latest_year.values("year")[:1]),
+        )
+        .annotate(priority=priority)
+        .filter(priority__isnull=False)
+        .order_by("priority", "factory__name", "factory_id", "-year")
+        .values(
+            "pk",
+            "year",
+            "factory_id",
+            "factory__name",
+            "factory__name_en",
+            "factory__organisation_id",
+            "assessment_pk",
+            "next_level",
+            "priority",
+        )
+    )
+
+
+# The stored record of evaluations, as the assessment page shows them (assessments.explain).
+_HISTORY_FIELDS = ("pk", "assessment_id", "created_at", "as_of", "total_score", "star_level")
+
+
+def evaluation_history(assessment: Assessment) -> list[Evaluation]:
+    """The assessment's evaluations, oldest first (version 1 first), without their large JSON
+    columns (result, inputs, factor values): one query however large the inventory."""
+    return list(assessment.evaluations.only(*_HISTORY_FIELDS).order_by("created_at", "pk"))
+
+
+def recorded_evaluation(pk: int) -> Evaluation:
+    """One evaluation with its whole record (the caller scoped it: it came from a list above)."""
+    return Evaluation.objects.get(pk=pk)
+
+
+def recorded_factor_set(version: str) -> KernelFactorSet | None:
+    """The factor set an evaluation recorded, by version (published sets never change)."""
+    found = FactorSet.objects.filter(version=version).first()
+    return emission_selectors.kernel_factor_set(found) if found else None
+
+
+def recorded_rubric(code: str, edition: str) -> Rubric | None:
+    """The rubric edition an evaluation recorded (its names and rules), not the newest one."""
+    return Rubric.objects.filter(code=code, edition=edition).first()

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assessments.evaluation import evaluate  # noqa: E402
+from assessments.evaluation.engine import evaluate  # noqa: E402
 from assessments.scoring.answers import parse_answers, parse_gates  # noqa: E402
 from assessments.scoring.engine import ScoringInput, score  # noqa: E402
 from assessments.scoring.rubric import load_default_rubric  # noqa: E402

@@ -30,7 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from assessments.demo import load_demo  # noqa: E402
 from assessments.models import Assessment  # noqa: E402
-from assessments.services import evaluate_assessment  # noqa: E402
+from assessments.services.evaluation import evaluate_assessment  # noqa: E402
 
 START = date(2025, 6, 30)
 

@@ -30,8 +30,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from assessments.dossier import import_dossier, read_full_dossier  # noqa: E402
-from assessments.services import compute  # noqa: E402
+from assessments.services.dossier import import_dossier, read_full_dossier  # noqa: E402
+from assessments.services.evaluation import compute  # noqa: E402
 from emissions.dossier import parse_dossier_text  # noqa: E402
 from zerocarbon.accounts.demo import load_demo_accounts  # noqa: E402
 from zerocarbon.errors import ValidationFailed  # noqa: E402

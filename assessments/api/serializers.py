@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from assessments import selectors
 from assessments.models import Assessment, Evaluation
 from assessments.rubric_editions import DEFAULT_RUBRIC_CODE
 from emissions.api.fields import BodyInput
@@ -40,6 +41,9 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
     year = serializers.IntegerField(source="inventory.year", read_only=True)
     boundary = serializers.CharField(source="inventory.boundary", read_only=True)
     rubric = serializers.SerializerMethodField()
+    evaluation_error = serializers.SerializerMethodField(
+        help_text="why the evaluation failed (empty unless failed), in the answer's language"
+    )
     evaluation_queued = serializers.SerializerMethodField(
         help_text="whether the task queue has taken the evaluation of the latest submission; "
         "false while submitted: accepted, the platform queues it as soon as the queue answers"
@@ -69,6 +73,9 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
     def get_rubric(self, assessment: Assessment) -> dict[str, str]:
         return {"code": assessment.rubric.code, "edition": assessment.rubric.edition}
+
+    def get_evaluation_error(self, assessment: Assessment) -> str:
+        return selectors.evaluation_failure(assessment)
 
     def get_evaluation_queued(self, assessment: Assessment) -> bool:
         return assessment.evaluation_enqueued_at is not None

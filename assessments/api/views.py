@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments import selectors, services
+from assessments import selectors
 from assessments.api.filters import AssessmentFilter, EvaluationFilter
 from assessments.api.serializers import (
     AssessmentInput,
@@ -27,9 +27,10 @@ from assessments.api.serializers import (
     SubmitSerializer,
     WhatIfSerializer,
 )
-from assessments.dossier import export_dossier, import_dossier
+from assessments.evaluation.whatif import Changes
 from assessments.models import Assessment, Evaluation
-from assessments.whatif import Changes, what_if
+from assessments.services import evaluation, workflow
+from assessments.services.dossier import export_dossier, import_dossier
 from emissions import selectors as emission_selectors
 from emissions.api.fields import parse_body, required_reference
 from zerocarbon.accounts.tenancy import require_write
@@ -87,7 +88,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
         data = parse_body(AssessmentInput, request.data)
         inventory_id = required_reference(data, "inventory", _("an inventory"))
         inventory = emission_selectors.inventory_for(request.user, inventory_id)
-        assessment = services.create_assessment(request.user, inventory, data)
+        assessment = workflow.create_assessment(request.user, inventory, data)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -100,7 +101,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     def submit(self, request: Request, pk: str) -> Response:
         params = SubmitSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        assessment = services.submit_assessment(
+        assessment = workflow.submit_assessment(
             request.user, self.get_object(), as_of=params.validated_data.get("as_of")
         )
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_202_ACCEPTED)
@@ -112,7 +113,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
-        assessment = services.reopen_assessment(request.user, self.get_object())
+        assessment = workflow.reopen_assessment(request.user, self.get_object())
         return Response(AssessmentSerializer(assessment).data)
 
     @extend_schema(
@@ -132,7 +133,9 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
             extra_removals_tco2e=data.get("extra_removals_tco2e", ZERO),
             answers=data.get("answers", {}),
         )
-        return json_response(what_if(self.get_object(), changes, as_of=data.get("as_of")))
+        return json_response(
+            evaluation.what_if(self.get_object(), changes, as_of=data.get("as_of"))
+        )
 
     @extend_schema(
         responses={200: EvaluationSummarySerializer(many=True)},

@@ -26,7 +26,7 @@ def main() -> int:
 
     translation.activate("en")  # as the tests' own code (tests/conftest.py): English messages
 
-    from assessments.dossier import import_dossier
+    from assessments.services.dossier import import_dossier
     from emissions.dossier import load_dossier_file
     from zerocarbon.accounts.models import Organisation
     from zerocarbon.errors import DomainError

@@ -179,16 +179,6 @@ def test_the_api_needs_a_login(client: Client) -> None:
     assert "error" in response.json()
 
 
-def test_the_assessment_page_explains_the_result_line_by_line(
-    evaluated: dict[str, Any], alice_client: Client
-) -> None:
-    page = alice_client.get(f"/assessments/{evaluated['suzhou'].pk}/").text
-    assert "71.92" in page
-    assert "85 10^4 Nm3 x 389.31 GJ/10^4 Nm3" in page
-    assert "threshold set by platform edition" in page
-    assert "gate:G4" in page
-
-
 def test_uploading_a_dossier_in_the_browser(orgs: Any, alice_client: Client) -> None:
     with (DEMO_DATA / "demo-dossier.json").open("rb") as handle:
         response = alice_client.post(

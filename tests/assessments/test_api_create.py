@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from assessments import services
 from assessments.models import Answer, Assessment, Evaluation, Rubric
+from assessments.services import workflow
 from emissions.models import Inventory
 from tests.conftest import DEMO_DATA
 
@@ -130,9 +130,9 @@ def test_an_inventory_stays_locked_while_another_assessment_evaluates_it(
     second = Assessment.objects.create(inventory=first.inventory, rubric=rubric, status="failed")
     Assessment.objects.filter(pk=first.pk).update(status="evaluated")
     Inventory.objects.filter(pk=first.inventory_id).update(status="locked")
-    services.reopen_assessment(alice, Assessment.objects.get(pk=first.pk))
+    workflow.reopen_assessment(alice, Assessment.objects.get(pk=first.pk))
     assert Inventory.objects.get(pk=first.inventory_id).status == "locked"
-    services.reopen_assessment(alice, second)
+    workflow.reopen_assessment(alice, second)
     assert Inventory.objects.get(pk=first.inventory_id).status == "draft"
 
 

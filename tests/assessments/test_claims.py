@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from assessments.dossier import DossierRejected, import_dossier, read_full_dossier
 from assessments.models import Assessment
+from assessments.services.dossier import DossierRejected, import_dossier, read_full_dossier
 from emissions.models import Factory, Inventory, Registry, RegistryAlias, SerialClaim
 from emissions.selectors import registry_directory
 from tests.conftest import ROOT, _database_url, example
@@ -259,7 +259,7 @@ def _race(files: list[tuple[str, Path]], go: Path) -> list[tuple[int, str]]:
 def test_the_evaluation_names_an_unknown_registry_in_its_warnings(
     orgs: dict[str, Organisation],
 ) -> None:
-    from assessments.services import compute
+    from assessments.services.evaluation import compute
 
     data = example("demo-dossier")
     data["green_electricity"][0]["registry"] = "某省绿证中心"

@@ -9,8 +9,13 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from assessments.dossier import DossierRejected, export_dossier, import_dossier, read_full_dossier
 from assessments.models import Answer, Assessment
+from assessments.services.dossier import (
+    DossierRejected,
+    export_dossier,
+    import_dossier,
+    read_full_dossier,
+)
 from emissions.models import Factory, Inventory, SerialClaim
 from tests.conftest import example
 from zerocarbon.accounts.models import Organisation

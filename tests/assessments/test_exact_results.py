@@ -15,11 +15,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from assessments import services
-from assessments.dossier import evaluate_full, import_dossier, read_full_dossier
-from assessments.evaluation import Evaluated, record_sha256, sha256_of
+from assessments.evaluation.engine import Evaluated, record_sha256, sha256_of
+from assessments.evaluation.whatif import Changes
 from assessments.models import Assessment, Evaluation
-from assessments.whatif import Changes, what_if
+from assessments.services import evaluation as evaluation_service
+from assessments.services.dossier import evaluate_full, import_dossier, read_full_dossier
+from assessments.services.evaluation import what_if
 from tests.conftest import DEMO_DATA
 from zerocarbon.accounts.models import Organisation
 
@@ -117,7 +118,7 @@ def test_a_stored_evaluation_keeps_every_number_exactly(
     stored_data: dict[str, Any], orgs: dict[str, Organisation]
 ) -> None:
     assessment = submitted(stored_data, orgs["org-a"])
-    evaluation = services.evaluate_assessment(assessment.pk)  # the worker's entry point
+    evaluation = evaluation_service.evaluate_assessment(assessment.pk)  # the worker's entry point
     assert evaluation is not None
     expected = kernel(stored_data)
     evaluation.refresh_from_db()
@@ -137,7 +138,7 @@ def test_the_api_serves_the_stored_evaluation_exactly(
     stored_data: dict[str, Any], orgs: dict[str, Organisation], alice_client: Client
 ) -> None:
     assessment = submitted(stored_data, orgs["org-a"])
-    evaluation = services.evaluate_assessment(assessment.pk)
+    evaluation = evaluation_service.evaluate_assessment(assessment.pk)
     assert evaluation is not None
     response = alice_client.get(f"/api/v1/evaluations/{evaluation.pk}/")
     assert response.status_code == 200
@@ -173,7 +174,7 @@ def test_the_evaluation_field_keeps_any_number_exactly_in_the_database(
         "negative": Decimal("-4876.800"),
         "whole": 10**21,
     }
-    evaluation = services.evaluate_assessment(submitted_demo(demo["wuxi"]).pk)
+    evaluation = evaluation_service.evaluate_assessment(submitted_demo(demo["wuxi"]).pk)
     assert evaluation is not None
     Evaluation.objects.filter(pk=evaluation.pk).update(result=numbers)
     evaluation.refresh_from_db()

@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 from django.db import models
 
-from assessments.dossier import DossierRejected, export_dossier, import_dossier, read_full_dossier
+from assessments.services.dossier import (
+    DossierRejected,
+    export_dossier,
+    import_dossier,
+    read_full_dossier,
+)
 from emissions import limits
 from emissions.accounting.regions import PROVINCE_REGION
 from emissions.dossier.layout import SECTION_KEYS

@@ -9,12 +9,13 @@ from celery.exceptions import Retry
 from django.contrib.auth.models import User
 from django.db import OperationalError
 
-from assessments import services
-from assessments.evaluation import record_sha256, sha256_of
+from assessments.evaluation.engine import record_sha256, sha256_of
+from assessments.evaluation.whatif import Changes
 from assessments.models import Assessment, Evaluation
-from assessments.services import InvalidTransition, evaluate_assessment, submit_assessment
+from assessments.services import evaluation as evaluation_service
+from assessments.services.evaluation import evaluate_assessment, what_if
+from assessments.services.workflow import InvalidTransition, submit_assessment
 from assessments.tasks import MAX_RETRIES, assessment_evaluate_task
-from assessments.whatif import Changes, what_if
 from zerocarbon.errors import NotFound, PermissionDenied, ValidationFailed
 
 AS_OF = date(2025, 6, 30)
@@ -128,7 +129,7 @@ def test_the_task_retries_a_transient_database_error(
     def flaky(assessment_id: int) -> None:
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "evaluate_assessment", flaky)
+    monkeypatch.setattr(evaluation_service, "evaluate_assessment", flaky)
     with pytest.raises(Retry):
         assessment_evaluate_task.apply(args=(demo["suzhou"].pk,), throw=True)
 
@@ -141,7 +142,7 @@ def test_the_task_records_the_final_failure_after_its_retries(
     def down(assessment_id: int) -> None:
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(services, "evaluate_assessment", down)
+    monkeypatch.setattr(evaluation_service, "evaluate_assessment", down)
     task = assessment_evaluate_task
     task.push_request(retries=MAX_RETRIES, id="t1")  # type: ignore[call-arg]
     try:

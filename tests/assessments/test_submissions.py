@@ -21,9 +21,10 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
-from assessments import services
 from assessments.models import Assessment, Evaluation
-from assessments.services import (
+from assessments.services import evaluation as evaluation_service
+from assessments.services import workflow
+from assessments.services.workflow import (
     ENQUEUE_GRACE,
     MAX_ENQUEUE_ATTEMPTS,
     publish_evaluation,
@@ -101,7 +102,7 @@ def lost_since() -> timedelta:
 def test_a_submission_with_the_broker_down_is_recorded_and_not_lost(
     demo: dict[str, Any], alice: User, broker_down: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="assessments.services"):
+    with caplog.at_level(logging.WARNING, logger="assessments.services.workflow"):
         returned = submit_assessment(alice, demo["wuxi"], as_of=AS_OF)
     assert returned.status == "submitted"
     assert returned.evaluation_enqueued_at is None
@@ -110,7 +111,7 @@ def test_a_submission_with_the_broker_down_is_recorded_and_not_lost(
     assert stored.evaluation_enqueue_attempts == 1
     assert "not queued" in caplog.text
     # Not lost: the sweep finds it once the submitter has had its chance to publish.
-    assert Assessment.objects.filter(services._stalled(timezone.now() + ENQUEUE_GRACE)).exists()
+    assert Assessment.objects.filter(workflow._stalled(timezone.now() + ENQUEUE_GRACE)).exists()
 
 
 def test_publishing_never_raises_when_the_broker_is_down(
@@ -216,7 +217,7 @@ def test_the_sweep_leaves_fresh_and_recently_queued_submissions_alone(
     stalled(demo["wuxi"], submitted_at=timezone.now())  # its submitter is still publishing
     lost = lost_since() - timedelta(seconds=2)
     stalled(demo["suzhou"], evaluation_enqueued_at=timezone.now() - lost)
-    assert sweep_submissions() == services.SweepOutcome()
+    assert sweep_submissions() == workflow.SweepOutcome()
     assert Assessment.objects.filter(evaluation_enqueue_attempts=1).count() == 2
 
 
@@ -235,7 +236,7 @@ def test_the_sweep_gives_up_after_three_attempts_with_a_message_and_submit_works
     assert "handed to the task queue 3 times" in failed.evaluation_error
     assert "Submit again" in failed.evaluation_error
     assert f"assessment {failed.pk} at " in failed.evaluation_error  # a reference for support
-    assert sweep_submissions() == services.SweepOutcome()  # given up: not looping forever
+    assert sweep_submissions() == workflow.SweepOutcome()  # given up: not looping forever
     again = submit(alice, demo["wuxi"])
     assert (again.status, again.evaluation_enqueue_attempts) == ("evaluated", 1)
 
@@ -262,7 +263,7 @@ def test_an_unexpected_error_leaves_the_assessment_failed_with_a_message_and_a_t
     def broken(*args: Any, **kwargs: Any) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(services, "compute", broken)
+    monkeypatch.setattr(evaluation_service, "compute", broken)
     with caplog.at_level(logging.ERROR, logger="assessments.tasks"):
         failed = submit(alice, demo["wuxi"])
     assert failed.status == "failed"
@@ -287,7 +288,7 @@ def test_the_task_quotes_its_own_id_as_the_reference(
     demo: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stalled(demo["wuxi"])
-    monkeypatch.setattr(services, "compute", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr(evaluation_service, "compute", lambda *args, **kwargs: 1 / 0)
     assessment_evaluate_task.apply(args=(demo["wuxi"].pk,), task_id="ref-0001", throw=True)
     failed = Assessment.objects.get(pk=demo["wuxi"].pk)
     assert failed.status == "failed"
@@ -302,7 +303,7 @@ def test_a_soft_time_limit_gets_its_own_message(
     def slow(*args: Any, **kwargs: Any) -> None:
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(services, "compute", slow)
+    monkeypatch.setattr(evaluation_service, "compute", slow)
     assert assessment_evaluate_task.run(demo["wuxi"].pk) is None
     failed = Assessment.objects.get(pk=demo["wuxi"].pk)
     assert failed.status == "failed"
@@ -316,7 +317,7 @@ def test_a_soft_time_limit_gets_its_own_message(
 def test_the_api_answers_202_with_the_failure_when_the_in_process_evaluation_breaks(
     demo: dict[str, Any], alice_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "compute", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr(evaluation_service, "compute", lambda *args, **kwargs: 1 / 0)
     url = f"/api/v1/assessments/{demo['wuxi'].pk}/submit/"
     response = alice_client.post(url, {"as_of": "2025-06-30"}, content_type="application/json")
     assert response.status_code == 202
@@ -333,7 +334,7 @@ def test_in_process_a_database_that_stays_unreachable_is_recorded_not_raised(
     def down(assessment_id: int) -> None:
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "evaluate_assessment", down)
+    monkeypatch.setattr(evaluation_service, "evaluate_assessment", down)
     url = f"/api/v1/assessments/{demo['wuxi'].pk}/submit/"
     response = alice_client.post(url, {"as_of": "2025-06-30"}, content_type="application/json")
     assert response.status_code == 202  # the retries ran in-process, then it was recorded

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from assessments.models import Assessment, Evaluation
-from assessments.services import submit_assessment
+from assessments.services.workflow import submit_assessment
 
 pytestmark = [
     pytest.mark.postgres,

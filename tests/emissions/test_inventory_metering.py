@@ -14,7 +14,8 @@ import pytest
 from django.test import Client
 
 from assessments.models import Assessment
-from assessments.services import evaluate_assessment, submit_assessment
+from assessments.services.evaluation import evaluate_assessment
+from assessments.services.workflow import submit_assessment
 from emissions.metering.intervals import Interval
 from emissions.models import Meter, MeterMonth
 

@@ -11,7 +11,7 @@ import pytest
 from django.http import HttpRequest
 from django.test import Client
 
-from assessments.dossier import import_dossier
+from assessments.services.dossier import import_dossier
 from emissions.models import Registry, RegistryAlias, SerialClaim
 from tests.conftest import example
 from zerocarbon.accounts.demo import DEMO_PASSWORD

@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import event, given
 
-from assessments.evaluation import RESULT_KEYS, Evaluated, evaluate, result_json
+from assessments.evaluation.engine import RESULT_KEYS, Evaluated, evaluate, result_json
 from assessments.scoring.answers import AnswerErrors, parse_answers, parse_gates
 from emissions.accounting import exact_json
 from emissions.dossier import DossierInvalid, ReadDossier, document_to_json, parse_dossier_text

@@ -13,9 +13,14 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from assessments.dossier import FullDossier, export_dossier, import_dossier, read_full_dossier
-from assessments.evaluation import canonical
+from assessments.evaluation.engine import canonical
 from assessments.models import Answer, Assessment
+from assessments.services.dossier import (
+    FullDossier,
+    export_dossier,
+    import_dossier,
+    read_full_dossier,
+)
 from emissions.accounting import exact_json
 from emissions.dossier import parse_dossier_text
 from emissions.dossier.layout import FREE_SECTIONS

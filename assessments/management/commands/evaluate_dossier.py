@@ -19,10 +19,10 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessments.batch import batch_lines
-from assessments.dossier import evaluate_full, read_full_dossier
-from assessments.evaluation import result_json
+from assessments.evaluation.engine import result_json
+from assessments.evaluation.summary import summary_text
 from assessments.management.commands._common import domain_error, load_file, parse_as_of
-from assessments.summary import summary_text
+from assessments.services import dossier
 from zerocarbon.commands import LanguageCommand
 from zerocarbon.errors import DomainError
 
@@ -57,10 +57,10 @@ class Command(LanguageCommand):
     def _evaluate_one(self, path: str, *, as_of: date, output: str) -> None:
         data = load_file(path)
         try:
-            full = read_full_dossier(data, as_of=as_of)
+            full = dossier.read_full_dossier(data, as_of=as_of)
         except DomainError as error:
             raise domain_error(path, error) from None
-        result = evaluate_full(full, as_of=as_of).result
+        result = dossier.evaluate_full(full, as_of=as_of).result
         if output == "json":
             self.stdout.write(result_json(result))
         else:

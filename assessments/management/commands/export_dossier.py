@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from assessments.dossier import export_dossier
 from assessments.models import Assessment
+from assessments.services.dossier import export_dossier
 from emissions.dossier import document_to_json
 from zerocarbon.commands import LanguageCommand
 

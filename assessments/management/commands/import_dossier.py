@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from assessments.dossier import import_dossier
 from assessments.management.commands._common import domain_error, load_file, parse_as_of
+from assessments.services.dossier import import_dossier
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.commands import LanguageCommand
 from zerocarbon.errors import DomainError

@@ -2,8 +2,10 @@
 
     read dossier ─► accounting.account ─► scoring.score ─► result (spec field names)
 
-The CLI (`evaluate_dossier`), the worker (stored assessments) and the what-if service all run
-this one function, so a file and a stored assessment with the same data give the same result.
+Every result comes from this one function, called only by the one entry point
+`assessments.services.dossier.evaluate_full`: the CLI (`evaluate_dossier`, batches), the worker
+(stored assessments), the live preview and what-if, so a file and a stored assessment with the
+same data give the same result.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments.evaluation import Evaluated, evaluate
+from assessments.evaluation.engine import Evaluated, evaluate
 from assessments.models import Answer, Assessment, Rubric
 from assessments.rubric_editions import scoring_rubric
 from assessments.scoring import rubric as rubric_kernel
