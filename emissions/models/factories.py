@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from emissions.accounting.regions import REGIONS
 from emissions.identifiers import credit_code_problem
@@ -20,16 +21,16 @@ class Factory(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="factories"
     )
-    name = models.CharField("名称 legal name", max_length=TEXT_MAX_LENGTH)
-    name_en = models.CharField("English name", max_length=TEXT_MAX_LENGTH, blank=True)
+    name = models.CharField(_("Legal name"), max_length=TEXT_MAX_LENGTH)
+    name_en = models.CharField(_("English name"), max_length=TEXT_MAX_LENGTH, blank=True)
     credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, validators=[validate_credit_code]
+        _("Unified social credit code"), max_length=18, validators=[validate_credit_code]
     )
-    province = models.CharField("省份 province", max_length=16)
+    province = models.CharField(_("Province"), max_length=16)
     grid_region = models.CharField(
-        "电网区域 grid region", max_length=16, choices=[(r, r) for r in REGIONS], editable=False
+        _("Grid region"), max_length=16, choices=[(r, r) for r in REGIONS], editable=False
     )
-    industry = models.CharField("行业代码 industry code", max_length=CODE_MAX_LENGTH, blank=True)
+    industry = models.CharField(_("Industry code"), max_length=CODE_MAX_LENGTH, blank=True)
     address = models.CharField("地址 address", max_length=NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-CONFIDENCE = [("confirmed", "confirmed"), ("likely", "likely"), ("derived", "derived")]
+CONFIDENCE = [("confirmed", _("Confirmed")), ("likely", _("Likely")), ("derived", _("Derived"))]
 
 
 def factor_field() -> models.DecimalField[Any, Any]:
@@ -27,8 +28,8 @@ class PublishedFactorSetIsFrozen(Exception):
 
 class FactorSet(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft 草稿"
-        PUBLISHED = "published", "Published 已发布"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     version = models.CharField(max_length=32, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -121,12 +122,17 @@ class FactorSetFuel(FactorValue):
 class FactorSetGridFactor(FactorValue):
     factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="grid_factors")
     scope = models.CharField(
-        max_length=16, choices=[(s, s) for s in ("national", "regional", "provincial")]
+        max_length=16,
+        choices=[
+            ("national", _("National")),
+            ("regional", _("Regional")),
+            ("provincial", _("Provincial")),
+        ],
     )
     area = models.CharField(max_length=16, blank=True)
     year = models.PositiveSmallIntegerField()
     kind = models.CharField(
-        max_length=16, choices=[("location", "location"), ("residual", "residual")]
+        max_length=16, choices=[("location", _("Location-based")), ("residual", _("Residual mix"))]
     )
     value_tco2_per_mwh = factor_field()
     confidence = models.CharField(max_length=16, choices=CONFIDENCE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from emissions.limits import SERIAL_DIGITS, SERIAL_MAX_LENGTH, TEXT_MAX_LENGTH
 from emissions.models.inventory import InventoryLine, quantity_field
@@ -44,8 +45,8 @@ class GreenElectricityInstrument(InventoryLine):
 
 class CarbonCredit(InventoryLine):
     class Kind(models.TextChoices):
-        AVOIDANCE = "avoidance", "Avoidance 减排"
-        REMOVAL = "removal", "Removal 清除"
+        AVOIDANCE = "avoidance", _("Avoidance")
+        REMOVAL = "removal", _("Removal")
 
     inventory = models.ForeignKey(
         "emissions.Inventory", on_delete=models.CASCADE, related_name="credits"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from emissions.limits import (
     CODE_MAX_LENGTH,
@@ -42,17 +43,17 @@ NON_NEGATIVE = [MinValueValidator(0)]
 
 class Inventory(models.Model):
     class Boundary(models.TextChoices):
-        TYPE_I = "I", "Type I (categories 1–2)"
-        TYPE_II = "II", "Type II (categories 1–4)"
+        TYPE_I = "I", _("Type I (categories 1–2)")
+        TYPE_II = "II", _("Type II (categories 1–4)")
 
     class GridScope(models.TextChoices):
-        NATIONAL = "national", "National 全国"
-        REGIONAL = "regional", "Regional 区域"
-        PROVINCIAL = "provincial", "Provincial 省级"
+        NATIONAL = "national", _("National")
+        REGIONAL = "regional", _("Regional")
+        PROVINCIAL = "provincial", _("Provincial")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft 草稿"
-        LOCKED = "locked", "Locked 已锁定"
+        DRAFT = "draft", _("Draft")
+        LOCKED = "locked", _("Locked")
 
     factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="inventories")
     year = models.PositiveSmallIntegerField()
@@ -143,7 +144,7 @@ class RefrigerantRecord(InventoryLine):
 class Scope3Entry(InventoryLine):
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="scope3")
     category = models.PositiveSmallIntegerField(
-        choices=[(3, "3 transport"), (4, "4 products used")]
+        choices=[(3, _("Category 3: transport")), (4, _("Category 4: products used"))]
     )
     source = models.CharField(max_length=TEXT_MAX_LENGTH)
     tco2e = quantity_field(null=True, blank=True)

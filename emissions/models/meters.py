@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from emissions.limits import CODE_MAX_LENGTH, TEXT_MAX_LENGTH
 from emissions.models.factories import Factory
@@ -21,8 +22,8 @@ from emissions.models.inventory import quantity_field
 
 class Meter(models.Model):
     class Kind(models.TextChoices):
-        INTERVAL = "interval", "Interval 区间"
-        CUMULATIVE = "cumulative", "Cumulative register 累计读数"
+        INTERVAL = "interval", _("Interval")
+        CUMULATIVE = "cumulative", _("Cumulative register")
 
     factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="meters")
     carrier = models.CharField(max_length=CODE_MAX_LENGTH)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from emissions.identifiers import canonical_identity
 from emissions.limits import TEXT_MAX_LENGTH
@@ -19,7 +20,7 @@ from emissions.limits import TEXT_MAX_LENGTH
 
 class Registry(models.Model):
     name = models.CharField(
-        "名称 name",
+        _("Name"),
         max_length=TEXT_MAX_LENGTH,
         unique=True,
         help_text="the registry's canonical name, as certificates and credits are claimed under",

@@ -12,11 +12,11 @@ from zerocarbon.accounts.models import Membership, Organisation
 pytestmark = pytest.mark.django_db
 
 
-def test_the_login_page_is_served_in_chinese_and_english(client: Client) -> None:
+def test_the_login_page_speaks_chinese_by_default_and_only_chinese(client: Client) -> None:
     response = client.get("/accounts/login/")
     assert response.status_code == 200
     assert "登录" in response.text
-    assert "Log in" in response.text
+    assert "Log in" not in response.text
 
 
 def test_alice_can_log_in_and_sees_her_organisation(client: Client) -> None:

@@ -258,7 +258,8 @@ def test_a_server_error_in_the_api_is_json_without_the_exception_text(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(SECRET)
 
-    monkeypatch.setattr(selectors, "assessments_for", broken)
+    monkeypatch.setattr(selectors, "assessments_for", broken)  # the API's list
+    monkeypatch.setattr(selectors, "year_standings", broken)  # the dashboard's rows
     client = quiet_client(alice_client)
     response = client.get("/api/v1/assessments/")
     assert response.status_code == 500
@@ -314,6 +315,7 @@ def test_the_upload_page_lists_the_first_hundred_errors_and_how_many_more(
     orgs: Any, alice_client: Client
 ) -> None:
     upload = SimpleUploadedFile("bad.json", dossier_text(dossier_with_errors(60)).encode())
+    alice_client.cookies["django_language"] = "en"  # the sentence checked is the English one
     response = alice_client.post(
         "/dossiers/upload/", {"organisation": orgs["org-a"].pk, "file": upload}
     )

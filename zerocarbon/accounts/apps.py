@@ -9,6 +9,7 @@ MODEL_NAMES = (
     gettext_noop("membership"),
     gettext_noop("API key"),
     gettext_noop("API key factory"),
+    gettext_noop("preferences"),
 )
 
 
@@ -18,4 +19,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and roles"
 
     def ready(self) -> None:
-        from zerocarbon.accounts import openapi  # noqa: F401  (registers the key's scheme)
+        from zerocarbon.accounts import (
+            openapi,  # noqa: F401  (registers the key's scheme)
+            preferences,  # noqa: F401  (restores the language at login)
+        )

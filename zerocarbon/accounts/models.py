@@ -12,14 +12,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        ENTERPRISE = "enterprise", "Enterprise 企业"
-        CONSULTANCY = "consultancy", "Consultancy 咨询机构"
-        CERTIFICATION_BODY = "certification_body", "Certification body 认证机构"
+        ENTERPRISE = "enterprise", _("Enterprise")
+        CONSULTANCY = "consultancy", _("Consultancy")
+        CERTIFICATION_BODY = "certification_body", _("Certification body")
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -45,10 +46,10 @@ class Organisation(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        ADMIN = "admin", "Admin 管理员"
-        CONSULTANT = "consultant", "Consultant 咨询师"
-        VIEWER = "viewer", "Viewer 只读"
-        AUDITOR = "auditor", "Auditor 审核员"
+        ADMIN = "admin", _("Admin")
+        CONSULTANT = "consultant", _("Consultant")
+        VIEWER = "viewer", _("Viewer")
+        AUDITOR = "auditor", _("Auditor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -71,6 +72,28 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class Preferences(models.Model):
+    """What a user chose for themselves, kept across browsers and sessions: for now the page
+    language (empty: follow the browser). Read once at login into the session
+    (zerocarbon/language.py), so that no page pays a query for it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preferences",
+    )
+    language = models.CharField(max_length=16, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "preferences"
+        verbose_name_plural = "preferences"
+
+    def __str__(self) -> str:
+        return f"preferences of user {self.user_id}"
 
 
 class ApiKey(AbstractAPIKey):

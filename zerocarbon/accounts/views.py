@@ -1,6 +1,7 @@
-"""The API keys page of an organisation's admins: list, issue (the key is shown once, in
-the answer to the POST, never kept in the session or passed through a redirect) and revoke.
-Only the organisation's admins: its other members get 403, everyone else 404."""
+"""The header's language switch, and the API keys page of an organisation's admins: list,
+issue (the key is shown once, in the answer to the POST, never kept in the session or passed
+through a redirect) and revoke. Only the organisation's admins: its other members get 403,
+everyone else 404."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from zerocarbon.accounts.forms import READ_ONLY, ApiKeyForm
 from zerocarbon.accounts.keys import IssuedKey, issue_key, revoke_key
 from zerocarbon.accounts.models import ApiKey, Membership, Organisation
+from zerocarbon.accounts.preferences import remember_language, supported_language
 from zerocarbon.errors import ValidationFailed
 
 
@@ -59,6 +62,18 @@ def _issue(request: HttpRequest, organisation: Organisation, form: ApiKeyForm) -
         for problem in error.errors:
             form.add_error(problem.path if problem.path in form.fields else None, problem.message)
         return None
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: Django's set_language (the cookie, then back to `next`),
+    and for a signed-in user the choice saved on the user, so that every browser they log
+    in from speaks it (zerocarbon/language.py)."""
+    response = django_set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and supported_language(code):
+        remember_language(request.session, _user(request), code)
+    return response
 
 
 @login_required

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "zerocarbon.middleware.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A signed-in user's own choice of language, saved on the user, wins over the cookie.
+    "zerocarbon.language.UserLanguageMiddleware",
     # Under /api/: English unless Accept-Language prefers Chinese (pages keep the above).
     "zerocarbon.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +141,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The language cookie of the header's switch outlives the browser session (a signed-in user's
+# choice is also saved on the user: zerocarbon/language.py).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 # The catalogue of zerocarbon/ and templates/ (zerocarbon is not an app); the apps' own are
@@ -278,7 +283,7 @@ LOGGING = {
 }
 
 # Submissions always finish: every minute, publish again the evaluations the broker never took
-# or must have lost (assessments.services.sweep_submissions). A sweep nobody ran within the
+# or must have lost (assessments.services.workflow.sweep_submissions). A sweep nobody ran within the
 # minute is dropped: the next one does the same work.
 CELERY_BEAT_SCHEDULE = {
     "assessments.sweep_submissions": {
