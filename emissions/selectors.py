@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Max, Model, QuerySet
 from django.utils.translation import gettext as _
 
 from emissions.accounting.factors import FactorSet as KernelFactorSet
@@ -16,7 +16,7 @@ from emissions.accounting.library import factor_set_from_dict
 from emissions.dossier.layout import SECTION_KEYS, TOP_LEVEL_KEYS
 from emissions.dossier.registries import RegistryDirectory
 from emissions.factor_library import DEFAULT_VERSION, document_of
-from emissions.models import FactorSet, Factory, Inventory, Registry
+from emissions.models import EvidenceDocument, FactorSet, Factory, Inventory, Registry
 from emissions.registry_library import directory_of
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.accounts.tenancy import WRITE_ROLES, Actor, get_scoped, organisation_ids, scope
@@ -33,6 +33,24 @@ def factories_for(actor: Actor) -> QuerySet[Factory]:
 
 def factory_for(actor: Actor, pk: int) -> Factory:
     return get_scoped(Factory.objects.select_related("organisation"), actor, pk=pk)
+
+
+def factory_list(actor: Actor) -> QuerySet[Factory]:
+    """The actor's factories for a list page, in a stable order (pages never overlap), each
+    with its number of inventories and latest year."""
+    return (
+        factories_for(actor)
+        .annotate(inventory_count=Count("inventories"), latest_year=Max("inventories__year"))
+        .order_by("name", "pk")
+    )
+
+
+def writable_organisations(actor: Actor) -> QuerySet[Organisation]:
+    """The organisations in which the actor may create a factory (admin or consultant of an
+    organisation that owns factories)."""
+    return Organisation.objects.filter(pk__in=organisation_ids(actor, WRITE_ROLES)).exclude(
+        kind=Organisation.Kind.CERTIFICATION_BODY
+    )
 
 
 def inventories_for(actor: Actor) -> QuerySet[Inventory]:
@@ -61,6 +79,17 @@ def lines_for(actor: Actor, model: type[L]) -> QuerySet[L]:
 
 def line_for(actor: Actor, model: type[L], pk: int) -> L:
     queryset = model._default_manager.select_related("inventory__factory__organisation")
+    return get_scoped(queryset, actor, via=_VIA_LINE, pk=pk)
+
+
+def evidence_of(inventory: Inventory) -> QuerySet[EvidenceDocument]:
+    """An inventory's evidence files by reference (the caller's selector scoped it)."""
+    return EvidenceDocument.objects.filter(inventory=inventory).select_related("uploaded_by")
+
+
+def evidence_for(actor: Actor, pk: int) -> EvidenceDocument:
+    """One evidence file of the actor's organisations (404 otherwise): downloads go here."""
+    queryset = EvidenceDocument.objects.select_related("inventory__factory__organisation")
     return get_scoped(queryset, actor, via=_VIA_LINE, pk=pk)
 
 

@@ -1,4 +1,6 @@
-"""Factory pages (the inventory of a year is created from its factory's page)."""
+"""Factory pages (the inventory of a year is created from its factory's page). The factory's
+own page, `factory-detail` (/factories/<id>/), shows its assessments and levels: it is routed
+with the pages of the assessments app (assessments/urls/dashboard.py), which may read both."""
 
 from django.urls import path
 
@@ -9,6 +11,5 @@ urlpatterns = [
     path("factories/", views.factory_list, name="factory-list"),
     path("factories/new/", views.factory_create, name="factory-create"),
     path("factories/check-code/", views.factory_check_code, name="factory-check-code"),
-    path("factories/<id:pk>/", views.factory_detail, name="factory-detail"),
     path("factories/<id:pk>/edit/", views.factory_edit, name="factory-edit"),
 ]

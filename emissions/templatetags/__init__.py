@@ -1,0 +1,1 @@
+"""Template filters of the factory pages (`{% load factory_pages %}`)."""
