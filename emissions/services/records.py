@@ -64,12 +64,12 @@ def unlock_inventory(inventory_pk: int) -> None:
     Inventory.objects.filter(pk=inventory_pk).update(status=Inventory.Status.DRAFT)
 
 
-def _editable(inventory_pk: int) -> Inventory:
+def editable_inventory(inventory_pk: int) -> Inventory:
     """The inventory under its row lock (only its own row: the factor set is shared by all),
-    refused while it is locked."""
+    refused while it is locked: every write of an inventory's data starts here."""
     inventory = (
         Inventory.objects.select_for_update(of=("self",))
-        .select_related("factory", "factor_set")
+        .select_related("factory__organisation", "factor_set")
         .get(pk=inventory_pk)
     )
     if inventory.status == Inventory.Status.LOCKED:
@@ -194,7 +194,7 @@ def update_inventory(
 
 
 def _update_inventory(pk: int, fields: Fields, partial: bool) -> Inventory:
-    inventory = _editable(pk)
+    inventory = editable_inventory(pk)
     document = changes.inventory_document(inventory)
     wanted = changes.merged(changes.header_fields(document), fields, partial=partial)
     changed = changes.with_header(document, wanted)
@@ -213,7 +213,7 @@ def delete_inventory(actor: Actor, inventory: Inventory) -> None:
     while an assessment uses it."""
     _write_allowed(actor, inventory.factory)
     with transaction.atomic():
-        locked = _editable(inventory.pk)
+        locked = editable_inventory(inventory.pk)
         try:
             locked.delete()
         except ProtectedError as error:
@@ -246,7 +246,7 @@ def add_line(actor: Actor, inventory: Inventory, section: str, fields: Fields) -
 
 
 def _add_line(inventory_pk: int, section: str, fields: Fields) -> Model:
-    inventory = _editable(inventory_pk)
+    inventory = editable_inventory(inventory_pk)
     document = changes.inventory_document(inventory)
     lines = document.setdefault(section, [])
     index = len(lines)
@@ -273,7 +273,7 @@ def update_line(actor: Actor, line: Any, section: str, fields: Fields, *, partia
 
 
 def _update_line(line: Any, section: str, fields: Fields, partial: bool) -> Model:
-    inventory = _editable(line.inventory_id)
+    inventory = editable_inventory(line.inventory_id)
     model = LINE_MODELS[section]
     stored = model.objects.filter(pk=line.pk, inventory=inventory).first()
     if stored is None:
@@ -298,7 +298,7 @@ def delete_line(actor: Actor, line: Any, section: str) -> None:
     """Delete a line; its serial claim goes with it (the range may be claimed again)."""
     _write_allowed(actor, line.inventory.factory)
     with transaction.atomic():
-        inventory = _editable(line.inventory_id)
+        inventory = editable_inventory(line.inventory_id)
         LINE_MODELS[section].objects.filter(pk=line.pk, inventory=inventory).delete()
 
 
