@@ -1,11 +1,56 @@
-"""A stored evaluation explained item by item, with charts.
+"""A stored evaluation explained item by item, with charts: the record only, never live rows.
 
-Issue 9: being built; each view answers 404 until it is."""
+Views parse, check, call selectors, render; the page's shape is the kernel presenter's
+(`assessments.evaluation.present`), which the PDF reports reuse.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from assessments import selectors
+from assessments.evaluation.present import Presented, present
+from assessments.models import Evaluation
+from assessments.rubric_editions import scoring_rubric
+from zerocarbon.accounts.tenancy import Actor
+from zerocarbon.errors import NotFound
 
 
-def evaluation_detail(request: HttpRequest, pk: int, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _page(actor: Actor, pk: int, *, zh: bool) -> tuple[Evaluation, Presented]:
+    """The evaluation (scoped: 404 for another tenant's) and its page, from the record alone:
+    the rubric edition and factor set it names, not the newest ones."""
+    try:
+        evaluation = selectors.evaluation_for(actor, pk)
+    except NotFound:
+        raise Http404 from None
+    edition = selectors.recorded_rubric(evaluation.rubric_code, evaluation.rubric_edition)
+    factors = selectors.recorded_factor_set(evaluation.factor_set_version)
+    fuel_names = {code: fuel.name_zh for code, fuel in factors.fuels.items()} if factors else {}
+    page = present(
+        evaluation.result,
+        evaluation.inputs,
+        sha256=evaluation.sha256,
+        rubric=scoring_rubric(edition) if edition else None,
+        fuel_names=fuel_names,
+        zh=zh,
+    )
+    return evaluation, page
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+    zh = (get_language() or "").lower().startswith("zh")
+    evaluation, page = _page(request.user, pk, zh=zh)
+    figures = page.figures
+    charts = {  # SVG text drawn by assessments.evaluation.charts from escaped values only
+        name: mark_safe(getattr(figures, name))  # noqa: S308
+        for name in ("emissions", "electricity", "neutralisation", "monthly_energy")
+    }
+    context = {"evaluation": evaluation, "page": page, "charts": charts}
+    return render(request, "assessments/evaluation.html", context)
