@@ -28,6 +28,7 @@ MODEL_NAMES = (
     gettext_noop("meter month"),
     gettext_noop("registry"),
     gettext_noop("registry alias"),
+    gettext_noop("import job"),
 )
 
 
@@ -38,8 +39,9 @@ class EmissionsConfig(AppConfig):
     def ready(self) -> None:
         # The kernels cannot import Django: their messages go through this hook, so that they
         # speak the language of the request (or of the command) like every other message.
-        from django.utils.translation import gettext
+        from django.utils.translation import get_language, gettext
 
         from emissions.accounting import translation
 
         translation.install(gettext)
+        translation.install_language(get_language)

@@ -5,5 +5,4 @@ from assessments.views import assessments as views
 urlpatterns = [
     path("assessments/<id:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<id:pk>/submit/", views.assessment_submit, name="assessment-submit"),
-    path("dossiers/upload/", views.dossier_upload, name="dossier-upload"),
 ]

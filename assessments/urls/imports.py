@@ -12,4 +12,5 @@ urlpatterns = [
     path("imports/<id:pk>/", views.import_detail, name="import-detail"),
     path("imports/<id:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("imports/<id:pk>/errors.xlsx", views.import_errors, name="import-errors"),
+    path("dossiers/upload/", views.dossier_upload, name="dossier-upload"),
 ]

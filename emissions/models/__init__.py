@@ -10,6 +10,7 @@ from emissions.models.factors import (
     FactorSetGridFactor,
     FactorSetGwp,
 )
+from emissions.models.imports import ImportJob
 from emissions.models.instruments import CarbonCredit, GreenElectricityInstrument, SerialClaim
 from emissions.models.inventory import (
     EnergyRecord,
@@ -35,6 +36,7 @@ __all__ = [
     "FactorSetGwp",
     "Factory",
     "GreenElectricityInstrument",
+    "ImportJob",
     "Inventory",
     "Meter",
     "MeterMonth",
