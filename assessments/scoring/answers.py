@@ -189,7 +189,7 @@ def _parse_level(item: LevelItem, value: object, path: str, errors: ErrorList) -
 def _parse_ratio(value: object, path: str, errors: ErrorList) -> Decimal | None:
     ratio = _as_decimal(value)
     if ratio is None or not 0 <= ratio <= 1:
-        message = _("expected a number in [0, 1] (JSON number or decimal string), got {given}")
+        message = _("expected a number from 0 to 1 such as 0.95, got {given}")
         errors.append((path, message.format(given=_describe(value))))
         return None
     return ratio
@@ -259,7 +259,7 @@ def _describe(value: object) -> str:
     if isinstance(value, Mapping):
         return _("an object")
     if isinstance(value, list | tuple):
-        return _("an array")
+        return _("a list")
     if isinstance(value, Decimal):
         return str(value)
     return json.dumps(value, ensure_ascii=False, default=repr)

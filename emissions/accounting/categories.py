@@ -57,7 +57,12 @@ def _process(line: GasLine, factors: FactorSet, gwp_set: str, totals: LineTotals
     tco2e = t * gas.gwp
     quantity = _mass(line, t, "t")
     formula = f"{quantity} {gas.gas} x {_gwp_text(gas, totals.values)} = {tonnes(tco2e)} tCO2e"
-    description = f"process emission of {gas.gas}" + (f" ({line.source})" if line.source else "")
+    if line.source:
+        description = _("process emission of {gas} ({source})").format(
+            gas=gas.gas, source=line.source
+        )
+    else:
+        description = _("process emission of {gas}").format(gas=gas.gas)
     totals.lines.append(CalculationLine("1", line.path, description, formula, tco2e))
     totals.tco2e += tco2e
 
@@ -70,7 +75,7 @@ def _refrigerant(line: GasLine, factors: FactorSet, gwp_set: str, totals: LineTo
     formula = (
         f"{quantity} {gas.gas} x {_gwp_text(gas, totals.values)} / 1000 = {tonnes(tco2e)} tCO2e"
     )
-    description = f"refrigerant refill (leak) of {gas.gas}"
+    description = _("refrigerant refill (leak) of {gas}").format(gas=gas.gas)
     totals.lines.append(CalculationLine("1", line.path, description, formula, tco2e))
     totals.tco2e += tco2e
 

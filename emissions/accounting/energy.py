@@ -29,6 +29,7 @@ from .grid import GridChoice, describe, grid_factor_key
 from .inputs import EnergyLine
 from .results import CalculationLine
 from .translation import gettext as _
+from .translation import gettext_noop
 from .units import convert
 
 ZERO = Decimal(0)
@@ -38,6 +39,11 @@ CO2_MOLAR_MASS, C_MOLAR_MASS = Decimal(44), Decimal(12)
 STEAM_REFERENCE_ENTHALPY_KJ_PER_KG = Decimal("83.74")
 HEAT_FACTOR_KEY = "heat:tco2_per_gj"
 STEAM_REFERENCE_KEY = "steam:reference_enthalpy_kj_per_kg"
+# The description of a heat line, by carrier (translated when the line is made).
+HEAT_DESCRIPTIONS = {
+    PURCHASED_HEAT: gettext_noop("purchased heat"),
+    PURCHASED_STEAM: gettext_noop("purchased steam"),
+}
 
 
 @dataclass
@@ -80,7 +86,8 @@ def _grid(line: EnergyLine, grid: GridChoice, totals: EnergyTotals) -> None:
         f"{tonnes(market)} tCO2"
     )
     totals.grid_mwh += mwh
-    item = CalculationLine("2", line.path, "purchased grid electricity", formula, location, market)
+    description = _("purchased grid electricity")
+    item = CalculationLine("2", line.path, description, formula, location, market)
     _add(totals, item, market)
 
 
@@ -88,7 +95,7 @@ def _onsite(line: EnergyLine, totals: EnergyTotals) -> None:
     mwh = convert(line.quantity, line.unit, "MWh")
     totals.onsite_mwh += mwh
     formula = f"{_in_unit(line, mwh, 'MWh')} x 0 tCO2/MWh = 0 tCO2"
-    description = "on-site renewable electricity, self-consumed"
+    description = _("on-site renewable electricity, self-consumed")
     _add(totals, CalculationLine("2", line.path, description, formula, ZERO, ZERO), ZERO)
 
 
@@ -99,7 +106,7 @@ def _add_heat(
     factor = factors.heat_factor_tco2_per_gj
     tco2 = gj * factor
     formula = f"{quantity} x {num(factor)} tCO2/GJ = {tonnes(tco2)} tCO2"
-    description = line.carrier.replace("_", " ")
+    description = _(HEAT_DESCRIPTIONS[line.carrier])
     totals.heat_gj += gj
     totals.values[HEAT_FACTOR_KEY] = factor
     _add(totals, CalculationLine("2", line.path, description, formula, tco2, tco2), tco2)
@@ -144,7 +151,7 @@ def _fuel(line: EnergyLine, factors: FactorSet, totals: EnergyTotals) -> None:
         f"{_in_unit(line, ad, fuel.unit)} x {num(ncv)} GJ/{fuel.unit} x {num(cc)} tC/GJ x "
         f"{num(of)} x 44/12 = {tonnes(tco2)} tCO2"
     )
-    description = f"combustion of {fuel.code} {fuel.name_zh}"
+    description = _("combustion of {fuel}").format(fuel=fuel.name)
     totals.lines.append(CalculationLine("1", line.path, description, formula, tco2))
     totals.fuel_tco2 += tco2
     totals.fuel_gj += gj

@@ -42,7 +42,7 @@ def _green_line(green_mwh: Decimal, valid_mwh: Decimal, grid: GridChoice) -> Cal
         f"{tonnes(market)} tCO2 (valid instruments {amount(valid_mwh)} MWh, capped at grid "
         "electricity)"
     )
-    description = "valid green electricity, deducted in the market-based method"
+    description = _("valid green electricity, deducted in the market-based method")
     return CalculationLine("2", "/green_electricity", description, formula, ZERO, market)
 
 

@@ -11,6 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .translation import chinese
+
+# A fuel's English name where its code in words is not it; the factor set names fuels in
+# Chinese only (`name_zh`).
+ENGLISH_FUEL_NAMES = {"lpg": "LPG"}
+
+
+def english_fuel_name(code: str) -> str:
+    """A fuel's English name: ENGLISH_FUEL_NAMES' (`LPG`), else its code in words (`raw coal`)."""
+    return ENGLISH_FUEL_NAMES.get(code, code.replace("_", " "))
+
 
 @dataclass(frozen=True)
 class FuelFactor:
@@ -24,6 +35,17 @@ class FuelFactor:
     oxidation_fraction: Decimal
     confidence: str
     source: str
+
+    @property
+    def name_en(self) -> str:
+        """The code in words (`raw coal`), or the name of ENGLISH_FUEL_NAMES (`LPG`)."""
+        return english_fuel_name(self.code)
+
+    @property
+    def name(self) -> str:
+        """The fuel as a sentence in the active language names it: the factor set's Chinese
+        name in Chinese, `name_en` otherwise (and where a set has no Chinese name)."""
+        return self.name_zh if chinese() and self.name_zh else self.name_en
 
 
 @dataclass(frozen=True)

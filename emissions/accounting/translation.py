@@ -10,6 +10,10 @@ are in the app's catalogue like any other.
 
 Module-level message constants are marked with `gettext_noop` (so that they are extracted) and
 translated where they are used, in the language of that moment.
+
+Where the data itself holds the Chinese (a fuel's `name_zh` in the factor set), a kernel picks
+it by `chinese()`: the active language, which the application installs alongside (Django's
+`get_language`); English until then, like `gettext`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 Translate = Callable[[str], str]
+Language = Callable[[], str | None]
 
 
 def gettext_noop(message: str) -> str:
@@ -37,3 +42,24 @@ def install(translate: Translate) -> Translate:
 def gettext(message: str) -> str:
     """`message` in the active language (English when nothing is installed)."""
     return _installed["translate"](message)
+
+
+def default_language() -> str:
+    """The kernels' language until the application installs its own: English."""
+    return "en"
+
+
+_language: dict[str, Language] = {"language": default_language}
+
+
+def install_language(language: Language) -> Language:
+    """Make `language` tell the active language code ("zh-hans", "en"); returns the one it
+    replaces."""
+    previous = _language["language"]
+    _language["language"] = language
+    return previous
+
+
+def chinese() -> bool:
+    """Whether the active language is Chinese (a `zh` code: `zh-hans`, `zh-cn`)."""
+    return (_language["language"]() or "").lower().startswith("zh")

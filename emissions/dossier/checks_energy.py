@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from emissions.accounting.carriers import FIXED_CARRIERS, PURCHASED_STEAM
+from emissions.accounting.carriers import FIXED_CARRIERS, PURCHASED_STEAM, carrier_label
 from emissions.accounting.translation import gettext as _
 from emissions.accounting.units import allowed_units_for_carrier, unit_fits_carrier
 from emissions.dossier.context import Context, Item
@@ -29,8 +29,14 @@ def check_energy(ctx: Context) -> Iterator[DossierError]:
             yield DossierError(line.at("carrier"), message)
         elif carrier is not None:
             yield from _unit(ctx, line, carrier)
-            yield from _enthalpy(line, carrier)
+            yield from _enthalpy(line, carrier, _label(ctx, carrier))
         yield from _monthly(line)
+
+
+def _label(ctx: Context, carrier: str) -> str:
+    """The carrier named for a person, with its code: `grid electricity (grid_electricity)`."""
+    fuel = ctx.factors.fuels.get(carrier)
+    return carrier_label(carrier, fuel.name_zh if fuel is not None else "")
 
 
 def _unit(ctx: Context, line: Item, carrier: str) -> Iterator[DossierError]:
@@ -38,22 +44,22 @@ def _unit(ctx: Context, line: Item, carrier: str) -> Iterator[DossierError]:
     if unit is None or unit_fits_carrier(carrier, unit, ctx.factors):
         return
     allowed = ", ".join(allowed_units_for_carrier(carrier, ctx.factors))
-    message = _("unit {unit!r} does not fit carrier {carrier!r}; expected one of {allowed}")
-    message = message.format(unit=unit, carrier=carrier, allowed=allowed)
+    message = _("unit {unit!r} does not fit carrier {carrier}; expected one of {allowed}")
+    message = message.format(unit=unit, carrier=_label(ctx, carrier), allowed=allowed)
     yield DossierError(line.at("unit"), message)
 
 
-def _enthalpy(line: Item, carrier: str) -> Iterator[DossierError]:
+def _enthalpy(line: Item, carrier: str, label: str) -> Iterator[DossierError]:
     if carrier != PURCHASED_STEAM:
         if line.has(ENTHALPY):
-            message = _("{field} is only for {steam}, not for {carrier!r}").format(
-                field=ENTHALPY, steam=PURCHASED_STEAM, carrier=carrier
+            message = _("{field} is only for {steam}, not for {carrier}").format(
+                field=ENTHALPY, steam=carrier_label(PURCHASED_STEAM), carrier=label
             )
             yield DossierError(line.at(ENTHALPY), message)
         return
     if not line.has(ENTHALPY):
         message = _("{steam} needs {field}, the steam's enthalpy (above {minimum} kJ/kg)").format(
-            steam=PURCHASED_STEAM, field=ENTHALPY, minimum=FEED_WATER_ENTHALPY_KJ_PER_KG
+            steam=label, field=ENTHALPY, minimum=FEED_WATER_ENTHALPY_KJ_PER_KG
         )
         yield DossierError(line.at(ENTHALPY), message)
         return

@@ -28,14 +28,15 @@ from emissions.limits import dossier_schema
 
 _NEGATIVE_DECIMAL = re.compile(r"-[0-9]+(\.[0-9]+)?")
 _EXPECTED_TYPE = {
-    "object": gettext_noop("a JSON object"),
+    "object": gettext_noop("a group of named fields (an object)"),
     "array": gettext_noop("a list"),
     "string": gettext_noop("a string"),
     "integer": gettext_noop("an integer"),
     "boolean": gettext_noop("true or false"),
 }
 _DECIMAL_EXPECTED = gettext_noop(
-    'a decimal number (a JSON number or a decimal string such as "12.5")'
+    "a number such as 12.5, with a point before the decimals (a dossier file may also write"
+    ' it as text, "12.5")'
 )
 
 

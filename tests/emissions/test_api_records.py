@@ -100,7 +100,7 @@ def test_a_record_is_checked_by_the_dossier_rules_at_the_fields_of_the_body(
     del body["quantiy"]
     found = errors(send(alice_client, "post", "/api/v1/energy-records/", body))
     assert set(found) == {"/unit", "/monthly"}
-    assert "does not fit carrier 'natural_gas'" in found["/unit"]
+    assert "does not fit carrier natural gas (natural_gas)" in found["/unit"]
     body |= {"quantity": "-1", "monthly": ["1"] * 11}
     found = errors(send(alice_client, "post", "/api/v1/energy-records/", body))
     assert set(found) == {"/quantity", "/unit", "/monthly"}

@@ -86,42 +86,42 @@ REJECTED = [
     (
         {"INF-2": "1.5"},
         "/answers/INF-2",
-        'expected a number in [0, 1] (JSON number or decimal string), got "1.5"',
+        'expected a number from 0 to 1 such as 0.95, got "1.5"',
     ),
     (
         {"INF-2": -0.1},
         "/answers/INF-2",
-        "expected a number in [0, 1] (JSON number or decimal string), got -0.1",
+        "expected a number from 0 to 1 such as 0.95, got -0.1",
     ),
     (
         {"INF-2": "abc"},
         "/answers/INF-2",
-        'expected a number in [0, 1] (JSON number or decimal string), got "abc"',
+        'expected a number from 0 to 1 such as 0.95, got "abc"',
     ),
     (
         {"INF-2": "1e-1"},
         "/answers/INF-2",
-        'expected a number in [0, 1] (JSON number or decimal string), got "1e-1"',
+        'expected a number from 0 to 1 such as 0.95, got "1e-1"',
     ),
     (
         {"INF-2": True},
         "/answers/INF-2",
-        "expected a number in [0, 1] (JSON number or decimal string), got true",
+        "expected a number from 0 to 1 such as 0.95, got true",
     ),
     (
         {"INF-2": [0.5]},
         "/answers/INF-2",
-        "expected a number in [0, 1] (JSON number or decimal string), got an array",
+        "expected a number from 0 to 1 such as 0.95, got a list",
     ),
     (
         {"INF-2": math.inf},
         "/answers/INF-2",
-        "expected a number in [0, 1] (JSON number or decimal string), got Infinity",
+        "expected a number from 0 to 1 such as 0.95, got Infinity",
     ),
     (
         {"INF-2": D("NaN")},
         "/answers/INF-2",
-        "expected a number in [0, 1] (JSON number or decimal string), got NaN",
+        "expected a number from 0 to 1 such as 0.95, got NaN",
     ),
     (
         {"ERU-2": "great"},
@@ -151,7 +151,7 @@ REJECTED = [
     (
         {"PRD-2": {"share": 2}},
         "/answers/PRD-2/share",
-        "expected a number in [0, 1] (JSON number or decimal string), got 2",
+        "expected a number from 0 to 1 such as 0.95, got 2",
     ),
     (
         {"PRD-2": {"share": "0.5", "third_party_verified": "yes"}},
@@ -204,7 +204,7 @@ def test_every_answer_error_is_reported_at_once() -> None:
 def test_answers_that_are_not_an_object_are_an_error() -> None:
     with pytest.raises(AnswerErrors) as raised:
         parse_answers(RUBRIC, ["INF-1", 2])
-    assert raised.value.errors == [("/answers", "expected an object, got an array")]
+    assert raised.value.errors == [("/answers", "expected an object, got a list")]
 
 
 def test_the_declared_gates_are_read_and_a_missing_one_is_false() -> None:
@@ -239,7 +239,7 @@ def test_a_computed_unknown_or_mistyped_gate_declaration_is_an_error(
     assert raised.value.errors == [(path, message)]
 
 
-@pytest.mark.parametrize(("raw", "given"), [(None, "null"), ([True], "an array"), ("G1", '"G1"')])
+@pytest.mark.parametrize(("raw", "given"), [(None, "null"), ([True], "a list"), ("G1", '"G1"')])
 def test_gates_that_are_not_an_object_are_an_error(raw: object, given: str) -> None:
     with pytest.raises(AnswerErrors) as raised:
         parse_gates(RUBRIC, raw)

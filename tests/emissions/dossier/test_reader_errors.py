@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from emissions.dossier import DossierError
 
@@ -87,7 +88,7 @@ CASES = [
         "an energy line is a string",
         {"/energy/0": "grid"},
         "/energy/0",
-        'expected a JSON object, got "grid"',
+        'expected a group of named fields (an object), got "grid"',
     ),
     Case(
         "a negative certificate quantity",
@@ -118,7 +119,7 @@ CASES = [
         "a quantity is a boolean",
         {"/energy/0/quantity": True},
         "/energy/0/quantity",
-        "expected a decimal number (a JSON number or a decimal string",
+        "expected a number such as 12.5, with a point before the decimals",
     ),
     Case(
         "a quantity is not a decimal",
@@ -144,7 +145,12 @@ CASES = [
         "/production/output",
         "negative value -1",
     ),
-    Case("the gates are a list", {"/gates": []}, "/gates", "expected a JSON object, got a list"),
+    Case(
+        "the gates are a list",
+        {"/gates": []},
+        "/gates",
+        "expected a group of named fields (an object), got a list",
+    ),
     Case(
         "verified is not a boolean",
         {"/reduction_measures/0/verified": "yes"},
@@ -250,19 +256,19 @@ CASES = [
         "grid electricity in GJ",
         {"/energy/0/unit": "GJ"},
         "/energy/0/unit",
-        "unit 'GJ' does not fit carrier 'grid_electricity'; expected one of kWh",
+        "unit 'GJ' does not fit carrier grid electricity (grid_electricity); expected one of kWh",
     ),
     Case(
         "natural gas in tonnes",
         {"/energy/2/unit": "t"},
         "/energy/2/unit",
-        "does not fit carrier 'natural_gas'; expected one of Nm3, 10^4 Nm3",
+        "does not fit carrier natural gas (natural_gas); expected one of Nm3, 10^4 Nm3",
     ),
     Case(
         "an unknown unit",
         {"/energy/3/unit": "barrel"},
         "/energy/3/unit",
-        "unit 'barrel' does not fit carrier 'diesel'",
+        "unit 'barrel' does not fit carrier diesel (diesel)",
     ),
     Case(
         "an unknown carrier",
@@ -286,7 +292,7 @@ CASES = [
         "steam without enthalpy",
         {"/energy/-": STEAM},
         "/energy/5/enthalpy_kj_per_kg",
-        "purchased_steam needs enthalpy_kj_per_kg",
+        "purchased steam (purchased_steam) needs enthalpy_kj_per_kg",
     ),
     Case(
         "steam at the feed water's enthalpy",
@@ -304,7 +310,7 @@ CASES = [
         "an enthalpy on heat",
         {"/energy/4/enthalpy_kj_per_kg": "2800"},
         "/energy/4/enthalpy_kj_per_kg",
-        "only for purchased_steam, not for 'purchased_heat'",
+        "only for purchased steam (purchased_steam), not for purchased heat (purchased_heat)",
     ),
     # Gases and scope 3.
     Case(
@@ -481,7 +487,22 @@ def test_a_field_with_a_schema_error_is_not_checked_again_by_the_semantic_rules(
 
 
 def test_a_dossier_that_is_not_an_object_is_one_error_at_the_root() -> None:
-    assert errors_of(["schema"]) == [DossierError("", "expected a JSON object, got a list")]
+    expected = DossierError("", "expected a group of named fields (an object), got a list")
+    assert errors_of(["schema"]) == [expected]
+
+
+def test_a_monthly_value_with_a_comma_is_explained_without_mentioning_json() -> None:
+    errors = errors_of(edited(example(), {"/energy/2/monthly/0": "7,0"}))
+    assert [error.path for error in errors] == ["/energy/2/monthly/0"]
+    assert errors[0].message.startswith('"7,0" is not a decimal number; expected a number such')
+    assert "JSON" not in errors[0].message
+
+
+def test_a_unit_error_names_the_fuel_by_the_factor_sets_chinese_name_on_a_chinese_page() -> None:
+    with translation.override("zh-hans"):
+        errors = errors_of(edited(example(), {"/energy/2/unit": "t"}))
+    assert [error.path for error in errors] == ["/energy/2/unit"]
+    assert "天然气 (natural_gas)" in errors[0].message
 
 
 def test_an_error_prints_as_its_path_and_message() -> None:
