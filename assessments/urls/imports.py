@@ -3,6 +3,7 @@ from django.urls import path
 from assessments.views import imports as views
 
 urlpatterns = [
+    path("assessments/<id:pk>/dossier.json", views.assessment_dossier, name="assessment-dossier"),
     path(
         "inventories/<id:pk>/spreadsheet-template.xlsx",
         views.inventory_template,

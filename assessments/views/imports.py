@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import selectors
 from assessments.forms.imports import DossierUploadForm, ImportUploadForm
 from assessments.import_preview import change_lines
 from assessments.services import import_jobs
-from assessments.services.dossier import import_dossier
+from assessments.services.dossier import export_dossier, import_dossier
 from emissions import import_selectors
 from emissions import selectors as emission_selectors
-from emissions.dossier import DossierInvalid, parse_dossier_bytes
+from emissions.dossier import DossierInvalid, document_to_json, parse_dossier_bytes
 from emissions.models import ImportJob, Inventory
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.accounts.tenancy import WRITE_ROLES, organisation_ids, role_in
@@ -51,8 +52,8 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
         raise Http404 from None
 
 
-def _download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
+def _download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -63,6 +64,20 @@ def inventory_template(request: HttpRequest, pk: int) -> HttpResponse:
     content = import_jobs.inventory_template(inventory)
     filename = f"zerocarbon-{inventory.factory.credit_code}-{inventory.year}.xlsx"
     return _download(content, filename)
+
+
+@login_required
+def assessment_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assessment as a `zerocarbon.dossier/1` file, exactly as the API and the
+    `export_dossier` command write it (numbers exact)."""
+    try:
+        assessment = selectors.assessment_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    inventory = assessment.inventory
+    content = document_to_json(export_dossier(assessment)).encode("utf-8")
+    filename = f"zerocarbon-{inventory.factory.credit_code}-{inventory.year}.json"
+    return _download(content, filename, "application/json")
 
 
 @body_limit("dossier")

@@ -418,3 +418,24 @@ def test_a_draft_is_discarded_back_to_the_last_evaluations_snapshot(
     snapshot = evaluation.inputs["dossier"]
     replace_dossier(alice, reopened, snapshot, as_of=evaluation.as_of)
     assert diff(snapshot, export_dossier(reopened)) == []
+
+
+# The dossier download
+
+
+def test_alice_downloads_the_dossier_exactly_as_the_api_exports_it(
+    suzhou: Assessment, alice_client: Client
+) -> None:
+    response = alice_client.get(reverse("assessment-dossier", args=[suzhou.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "attachment;" in response["Content-Disposition"]
+    api = alice_client.get(f"/api/v1/assessments/{suzhou.pk}/dossier/")
+    downloaded = json.loads(response.content, parse_float=Decimal)
+    assert downloaded == json.loads(api.content, parse_float=Decimal)
+    assert downloaded["schema"] == "zerocarbon.dossier/1"
+
+
+def test_charlie_cannot_download_alices_dossier(suzhou: Assessment, charlie_client: Client) -> None:
+    response = charlie_client.get(reverse("assessment-dossier", args=[suzhou.pk]))
+    assert response.status_code == 404
