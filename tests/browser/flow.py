@@ -18,7 +18,30 @@ from emissions.identifiers import credit_code_check_character
 from tests.browser import workbook
 from tests.browser.wording import Wording
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+def evidence_pdf() -> bytes:
+    """A one-page PDF built here, so that the repository holds no PDF file: the objects, then
+    the cross-reference table with each object's byte offset, as the format requires."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+EVIDENCE_PDF = {"name": "evidence.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf()}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Shot = Callable[[Page, str], Path]
 YEAR = "2023"  # the year of the example's data (vintages 2023, retirement 2024)
@@ -152,7 +175,7 @@ class ConsultantFlow:
         self.wording.label("evidence", page.locator("#evidence-body h2"), "Evidence files")
         page.locator("#id_kind").select_option("certificate")
         page.locator("#id_reference").fill(reference)
-        page.locator("#id_file").set_input_files(FIXTURES / "evidence.pdf")
+        page.locator("#id_file").set_input_files(EVIDENCE_PDF)  # type: ignore[arg-type]
         page.locator("#evidence-body form button[type=submit]").click()
         row = page.locator("table.evidence-list tbody tr", has_text=reference)
         expect(row).to_be_visible()

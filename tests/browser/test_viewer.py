@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, Page, expect
 
 from emissions.models import EnergyRecord, EvidenceDocument
-from tests.browser.flow import FIXTURES, Shot
+from tests.browser.flow import Shot, evidence_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +64,7 @@ def test_bob_reads_the_editor_without_inputs_and_his_writes_are_forbidden(
             "file": {
                 "name": "bob.pdf",
                 "mimeType": "application/pdf",
-                "buffer": (FIXTURES / "evidence.pdf").read_bytes(),
+                "buffer": evidence_pdf(),
             },
         },
         headers={"X-CSRFToken": token},
