@@ -57,7 +57,7 @@ class WhatIfForm(forms.Form):
                 label=_("Answer {row}: value").format(row=row + 1),
                 required=False,
                 max_length=200,
-                help_text=_('true/false, a level, a share (0.8), an option or "na"'),
+                help_text=_('yes or no, a level, a share (0.8), an option or "na"'),
             )
 
     def clean(self) -> dict[str, Any]:
