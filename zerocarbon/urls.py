@@ -10,6 +10,7 @@ urlpatterns = [
     # API's JSON 404 (zerocarbon.error_views).
     path("api/v1/", include("zerocarbon.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("reports.urls")),
     path("", include("emissions.urls")),
     path("", include("assessments.urls")),
     path("admin/", admin.site.urls),

@@ -25,6 +25,11 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=Kind.choices)
+    public_listing = models.BooleanField(
+        _("List certificates publicly"),
+        default=False,
+        help_text=_("Show this organisation's valid certificates on the public list."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

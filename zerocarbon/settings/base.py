@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     # from another host (docs/decisions.md).
     "drf_spectacular_sidecar",
     "axes",
+    # The audit trail of the inventories and assessments (emissions/history.py).
+    "simple_history",
     "zerocarbon.accounts",
     "emissions",
     "assessments",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The request's user (or API key, set later by DRF) names who made a change in the trail.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -165,6 +169,13 @@ MAX_BODY_BYTES = env_int("ZEROCARBON_MAX_BODY_BYTES", default=1024 * 1024, minim
 MAX_DOSSIER_BYTES = env_int("ZEROCARBON_MAX_DOSSIER_BYTES", default=16 * 1024 * 1024, minimum=1)
 # Meter readings: 50,000 rows of a JSON list are about 5 MB (emissions/ingest/readings.py).
 MAX_READINGS_BYTES = env_int("ZEROCARBON_MAX_READINGS_BYTES", default=16 * 1024 * 1024, minimum=1)
+# Certificates are valid to the end of the year this many years after the data year.
+CERTIFICATE_VALID_YEARS = env_int("ZEROCARBON_CERTIFICATE_VALID_YEARS", default=1, minimum=1)
+# The public verification pages (/verify/): requests per minute per client address, counted
+# in the default cache with django-ratelimit (per process, as the API's throttles).
+VERIFY_REQUESTS_PER_MINUTE = env_int("ZEROCARBON_VERIFY_REQUESTS_PER_MINUTE", default=30, minimum=1)
+# Where /verify/<number>/ is reached from outside: the host of the certificates' QR codes.
+ZEROCARBON_PUBLIC_BASE_URL = env_optional("ZEROCARBON_PUBLIC_BASE_URL") or "http://localhost:8000"
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_BODY_BYTES, MAX_DOSSIER_BYTES, MAX_READINGS_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 

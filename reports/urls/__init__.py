@@ -1,0 +1,6 @@
+"""Certificates, PDF reports and public verification: one module of routes per area."""
+
+import zerocarbon.converters  # noqa: F401  (registers <id:…>)
+from reports.urls import pdfs, verify
+
+urlpatterns = [*verify.urlpatterns, *pdfs.urlpatterns]
