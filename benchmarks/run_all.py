@@ -14,6 +14,7 @@ SCRIPTS = (
     "bench_import.py",
     "bench_batch.py",
     "bench_readings.py",
+    "bench_pdf.py",
 )
 for script in SCRIPTS:
     print(f"== {script}", flush=True)
