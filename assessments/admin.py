@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from assessments.models import Answer, Assessment, Evaluation, Rubric
+from emissions.admin import ReadOnlyHistoryAdmin
 
 
 class ReadOnly(admin.ModelAdmin[Any]):
@@ -38,7 +39,7 @@ class AnswerInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin[Assessment]):
+class AssessmentAdmin(ReadOnlyHistoryAdmin, admin.ModelAdmin[Assessment]):
     list_display = ["inventory", "rubric", "status", "submitted_at", "updated_at"]
     list_filter = ["status"]
     readonly_fields = [

@@ -9,6 +9,8 @@ MODEL_NAMES = (
     gettext_noop("assessment"),
     gettext_noop("answer"),
     gettext_noop("evaluation"),
+    gettext_noop("historical answer"),
+    gettext_noop("historical assessment"),
 )
 
 

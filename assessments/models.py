@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from emissions.accounting.exact_json import DecimalJSONDecoder, ExactJSONEncoder
+from emissions.history import AuditTrail
 from emissions.models import EvidenceDocument, Inventory
 
 
@@ -107,6 +108,8 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The outbox's bookkeeping is no change anyone audits.
+    history = AuditTrail(quiet_fields=["evaluation_enqueued_at", "evaluation_enqueue_attempts"])
 
     class Meta:
         ordering = ["-updated_at"]
@@ -140,6 +143,7 @@ class Answer(models.Model):
     note = models.TextField(blank=True)
     evidence = models.ManyToManyField(EvidenceDocument, blank=True, related_name="answers")
     updated_at = models.DateTimeField(auto_now=True)
+    history = AuditTrail()
 
     class Meta:
         ordering = ["assessment", "id"]  # the order the dossier gave them

@@ -8,12 +8,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet, URLField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from emissions.accounting.errors import AccountingError
 from emissions.accounting.library import factor_set_from_dict
@@ -115,8 +117,27 @@ _models: dict[str, Any] = {
 }  # fmt: skip
 
 
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+    """The audit trail in the admin, read only: simple-history's history pages without its
+    revert (the button hidden and the form's POST refused; the historical rows themselves
+    are registered nowhere, so nobody edits or deletes them)."""
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method != "GET":
+            raise PermissionDenied
+        response: HttpResponse = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        return response
+
+
 @admin.register(Factory)
-class FactoryAdmin(admin.ModelAdmin[Factory]):
+class FactoryAdmin(ReadOnlyHistoryAdmin, admin.ModelAdmin[Factory]):
     list_display = ["name", "credit_code", "province", "grid_region", "organisation"]
     list_filter = ["grid_region", "organisation"]
     search_fields = ["name", "name_en", "credit_code"]
@@ -128,7 +149,7 @@ class EnergyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Inventory)
-class InventoryAdmin(admin.ModelAdmin[Inventory]):
+class InventoryAdmin(ReadOnlyHistoryAdmin, admin.ModelAdmin[Inventory]):
     list_display = [
         "factory",
         "year",
@@ -144,7 +165,7 @@ class InventoryAdmin(admin.ModelAdmin[Inventory]):
 
 
 @admin.register(GreenElectricityInstrument, CarbonCredit)
-class InstrumentAdmin(admin.ModelAdmin[Any]):
+class InstrumentAdmin(ReadOnlyHistoryAdmin, admin.ModelAdmin[Any]):
     list_display = ["instrument", "registry", "serial_from", "serial_to", "inventory"]
     search_fields = ["serial_from", "serial_to", "registry"]
 

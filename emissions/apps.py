@@ -29,6 +29,16 @@ MODEL_NAMES = (
     gettext_noop("registry"),
     gettext_noop("registry alias"),
     gettext_noop("import job"),
+    gettext_noop("historical factory"),
+    gettext_noop("historical inventory"),
+    gettext_noop("historical energy record"),
+    gettext_noop("historical process emission"),
+    gettext_noop("historical refrigerant record"),
+    gettext_noop("historical scope3 entry"),
+    gettext_noop("historical reduction measure"),
+    gettext_noop("historical evidence document"),
+    gettext_noop("historical green electricity instrument"),
+    gettext_noop("historical carbon credit"),
 )
 
 

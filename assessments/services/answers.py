@@ -32,6 +32,7 @@ from assessments.services.dossier import (
     export_dossier,
     read_full_dossier,
 )
+from emissions.history import same_values
 from emissions.models import EvidenceDocument, Inventory
 from emissions.services import records
 from emissions.services.evidence import attach_evidence
@@ -222,10 +223,10 @@ def _write_answers(
     Answer.objects.filter(pk__in=gone).delete()
     for item_id, value in values.items():
         answer = stored.get(item_id) or Answer(assessment=assessment, item_id=item_id)
-        answer.value = value
-        if notes is not None:
-            answer.note = notes.get(item_id, "")
-        answer.save()
+        note = answer.note if notes is None else notes.get(item_id, "")
+        if answer.pk is None or not same_values((answer.value, answer.note), (value, note)):
+            answer.value, answer.note = value, note
+            answer.save()  # an unchanged answer is not written: the trail shows real changes
         if evidence is not None:
             answer.evidence.set(sorted(set(evidence.get(item_id, ()))))
     assessment.save(update_fields=["updated_at"])

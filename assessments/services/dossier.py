@@ -24,6 +24,7 @@ from emissions import selectors as emission_selectors
 from emissions.dossier import DossierError, DossierInvalid, ReadDossier, read_dossier, to_jsonable
 from emissions.dossier.layout import TOP_LEVEL_KEYS
 from emissions.dossier.registries import RegistryDirectory
+from emissions.history import record_created
 from emissions.models import FactorSet
 from emissions.services.inventory import create_inventory
 from zerocarbon.accounts.models import Organisation
@@ -124,9 +125,11 @@ def _store_dossier(organisation: Organisation, full: FullDossier) -> Assessment:
     assessment = Assessment.objects.create(
         inventory=inventory, rubric=full.rubric, declared_gates=dict(full.read.gates_raw)
     )
-    Answer.objects.bulk_create(
-        Answer(assessment=assessment, item_id=item_id, value=value)
-        for item_id, value in full.read.answers_raw.items()
+    record_created(
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, item_id=item_id, value=value)
+            for item_id, value in full.read.answers_raw.items()
+        )
     )
     return assessment
 

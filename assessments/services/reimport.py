@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Answer, Assessment
 from assessments.services.dossier import FullDossier, read_full_dossier
 from assessments.services.workflow import InvalidTransition
+from emissions.history import record_created
 from emissions.services.replace import write_replacement
 from zerocarbon.accounts.tenancy import Actor, require_write
 from zerocarbon.db import retrying_transaction
@@ -94,4 +95,4 @@ def _replace_answers(assessment: Assessment, answers: Mapping[str, Any]) -> None
         elif answer.value != value:
             answer.value = value
             answer.save(update_fields=["value", "updated_at"])
-    Answer.objects.bulk_create(changed)
+    record_created(Answer.objects.bulk_create(changed))

@@ -35,6 +35,7 @@ from assessments.models import Answer, Assessment, Rubric
 from assessments.services.dossier import read_full_dossier
 from emissions import selectors as emission_selectors
 from emissions.dossier import to_jsonable
+from emissions.history import record_created
 from emissions.models import Inventory
 from emissions.services import records
 from zerocarbon.accounts.tenancy import Actor, require_write
@@ -249,9 +250,11 @@ def create_assessment(actor: Actor, inventory: Inventory, fields: Mapping[str, A
             assessment = Assessment.objects.create(
                 inventory=inventory, rubric=full.rubric, declared_gates=dict(full.read.gates_raw)
             )
-            Answer.objects.bulk_create(
-                Answer(assessment=assessment, item_id=item_id, value=value)
-                for item_id, value in full.read.answers_raw.items()
+            record_created(
+                Answer.objects.bulk_create(
+                    Answer(assessment=assessment, item_id=item_id, value=value)
+                    for item_id, value in full.read.answers_raw.items()
+                )
             )
     except IntegrityError:  # the same assessment created at the same moment
         raise _assessed_already(inventory, full.rubric) from None

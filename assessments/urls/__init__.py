@@ -7,6 +7,7 @@ from assessments.urls import (
     dashboard,
     editor,
     evaluations,
+    history,
     imports,
     results,
 )
@@ -19,4 +20,5 @@ urlpatterns = [
     *results.urlpatterns,
     *evaluations.urlpatterns,
     *imports.urlpatterns,
+    *history.urlpatterns,
 ]

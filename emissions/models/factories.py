@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from emissions.accounting.regions import REGIONS
+from emissions.history import AuditTrail
 from emissions.identifiers import credit_code_problem
 from emissions.limits import CODE_MAX_LENGTH, NOTE_MAX_LENGTH, TEXT_MAX_LENGTH
 from zerocarbon.accounts.models import Organisation
@@ -34,6 +35,7 @@ class Factory(models.Model):
     address = models.CharField("地址 address", max_length=NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = AuditTrail()
 
     class Meta:
         ordering = ["name"]

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from emissions.history import AuditTrail
 from emissions.limits import (
     CODE_MAX_LENGTH,
     DECIMAL_FRACTION_DIGITS,
@@ -73,6 +74,7 @@ class Inventory(models.Model):
     baseline_output = quantity_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = AuditTrail()
 
     class Meta:
         ordering = ["factory__name", "-year"]
@@ -97,6 +99,7 @@ class InventoryLine(models.Model):
 
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField()
+    history = AuditTrail(inherit=True)
 
     class Meta:
         abstract = True
@@ -203,6 +206,7 @@ class EvidenceDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = AuditTrail()
 
     class Meta:
         ordering = ["inventory", "reference"]

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from emissions import history
 from emissions.accounting.regions import region_of
 from emissions.dossier.claims import Claim, document_claims
 from emissions.dossier.layout import SECTION_KEYS
@@ -140,9 +141,11 @@ def line_values(section: str, entry: Mapping[str, Any]) -> dict[str, Any]:
 
 def _create_lines(inventory: Inventory, document: Mapping[str, Any]) -> None:
     for section, model in LINE_MODELS.items():
-        model.objects.bulk_create(
-            model(inventory=inventory, position=position, **line_values(section, entry))
-            for position, entry in enumerate(document.get(section, []))
+        history.record_created(
+            model.objects.bulk_create(
+                model(inventory=inventory, position=position, **line_values(section, entry))
+                for position, entry in enumerate(document.get(section, []))
+            )
         )
 
 

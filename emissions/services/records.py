@@ -18,7 +18,7 @@ from django.db.models import Max, Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emissions import selectors
+from emissions import history, selectors
 from emissions.dossier.claims import RANGED_SECTIONS, document_claims
 from emissions.dossier.registries import RegistryDirectory
 from emissions.models import Factory, Inventory, SerialClaim
@@ -51,7 +51,7 @@ class InventoryLocked(Conflict):
 def lock_inventory(inventory_pk: int) -> None:
     """From now on the inventory does not change: the assessment workflow calls this in the
     transaction of a submission."""
-    Inventory.objects.filter(pk=inventory_pk).update(status=Inventory.Status.LOCKED)
+    _set_status(inventory_pk, Inventory.Status.LOCKED)
 
 
 def hold_inventory(inventory_pk: int) -> None:
@@ -61,7 +61,11 @@ def hold_inventory(inventory_pk: int) -> None:
 
 def unlock_inventory(inventory_pk: int) -> None:
     """The inventory may change again: no assessment is evaluating or reviewing it."""
-    Inventory.objects.filter(pk=inventory_pk).update(status=Inventory.Status.DRAFT)
+    _set_status(inventory_pk, Inventory.Status.DRAFT)
+
+
+def _set_status(inventory_pk: int, status: str) -> None:
+    history.update_recorded(Inventory.objects.filter(pk=inventory_pk), status=status)
 
 
 def editable_inventory(inventory_pk: int) -> Inventory:

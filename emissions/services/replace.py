@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from emissions import selectors
+from emissions import history, selectors
 from emissions.dossier.claims import document_claims
 from emissions.dossier.registries import RegistryDirectory
 from emissions.models import Inventory
@@ -66,11 +66,14 @@ def write_replacement(
         setattr(inventory, key, value)
     inventory.save()
     for section, model in LINE_MODELS.items():
-        model.objects.filter(inventory=inventory).delete()  # their claims cascade
-        model.objects.bulk_create(
+        old = list(model.objects.filter(inventory=inventory))
+        with history.deletes_recorded():
+            model.objects.filter(inventory=inventory).delete()  # their claims cascade
+        new = model.objects.bulk_create(
             model(inventory=inventory, position=position, **line_values(section, entry))
             for position, entry in enumerate(document.get(section, []))
         )
+        history.replace_recorded(old, new)
     errors = _claim(inventory, document, registries)
     if errors:
         raise AlreadyClaimed(_("Some serial ranges are already claimed."), errors)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import ngettext
 
-from emissions import selectors
+from emissions import history, selectors
 from emissions.dossier.claims import RANGED_SECTIONS, document_claims
 from emissions.dossier.layout import LIST_SECTIONS
 from emissions.dossier.registries import RegistryDirectory
@@ -69,11 +69,14 @@ def _replace(inventory_pk: int, section: str, entries: Entries) -> int:
     registries = selectors.registry_directory()
     read = changes.check(document, inventory.factor_set, document_paths, registries=registries)
     model = LINE_MODELS[section]
-    model.objects.filter(inventory=inventory).delete()  # their serial claims go with them
+    old = list(model.objects.filter(inventory=inventory))
+    with history.deletes_recorded():
+        model.objects.filter(inventory=inventory).delete()  # their serial claims go with them
     lines: list[Any] = model.objects.bulk_create(
         model(inventory=inventory, position=position, **line_values(section, entry))
         for position, entry in enumerate(read.document.get(section, []))
     )
+    history.replace_recorded(old, lines)
     _claim(section, lines, read.document, registries)
     return len(lines)
 
