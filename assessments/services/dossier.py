@@ -25,7 +25,7 @@ from emissions.dossier import DossierError, DossierInvalid, ReadDossier, read_do
 from emissions.dossier.layout import TOP_LEVEL_KEYS
 from emissions.dossier.registries import RegistryDirectory
 from emissions.history import record_created
-from emissions.models import FactorSet
+from emissions.models import FactorSet, Inventory
 from emissions.services.inventory import create_inventory
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.db import retrying_transaction
@@ -122,6 +122,12 @@ def import_dossier(organisation: Organisation, data: object, *, as_of: date) -> 
 
 def _store_dossier(organisation: Organisation, full: FullDossier) -> Assessment:
     inventory = create_inventory(organisation, full.read.document, full.factor_set, full.registries)
+    return store_assessment(inventory, full)
+
+
+def store_assessment(inventory: Inventory, full: FullDossier) -> Assessment:
+    """The assessment of `inventory` with the read dossier's rubric, declared gates and
+    answers (their history recorded), in the caller's transaction."""
     assessment = Assessment.objects.create(
         inventory=inventory, rubric=full.rubric, declared_gates=dict(full.read.gates_raw)
     )

@@ -31,11 +31,10 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 from redis import RedisError
 
-from assessments.models import Answer, Assessment, Rubric
-from assessments.services.dossier import read_full_dossier
+from assessments.models import Assessment, Rubric
+from assessments.services.dossier import read_full_dossier, store_assessment
 from emissions import selectors as emission_selectors
 from emissions.dossier import to_jsonable
-from emissions.history import record_created
 from emissions.models import Inventory
 from emissions.services import records
 from zerocarbon.accounts.tenancy import Actor, require_write
@@ -247,15 +246,7 @@ def create_assessment(actor: Actor, inventory: Inventory, fields: Mapping[str, A
         raise _assessed_already(inventory, full.rubric)
     try:
         with transaction.atomic():
-            assessment = Assessment.objects.create(
-                inventory=inventory, rubric=full.rubric, declared_gates=dict(full.read.gates_raw)
-            )
-            record_created(
-                Answer.objects.bulk_create(
-                    Answer(assessment=assessment, item_id=item_id, value=value)
-                    for item_id, value in full.read.answers_raw.items()
-                )
-            )
+            assessment = store_assessment(inventory, full)
     except IntegrityError:  # the same assessment created at the same moment
         raise _assessed_already(inventory, full.rubric) from None
     return assessment
