@@ -11,6 +11,7 @@ MODEL_NAMES = (
     gettext_noop("evaluation"),
     gettext_noop("historical answer"),
     gettext_noop("historical assessment"),
+    gettext_noop("historical answer evidence"),
 )
 
 

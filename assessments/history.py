@@ -8,6 +8,9 @@ all tables (UNION ALL, newest first), and per table on the page one for its rows
 user or key who made them) and one for the versions before them. A line's version before is
 the inventory's last version of the line at the same position (a section saved whole
 replaces its rows, see `emissions.history.replace_recorded`); any other object's is its own.
+An object with recorded links (an answer's evidence files) costs one query more for the
+links of its rows and of the versions before them: a change of links shows the files
+added and removed, and the set before and after.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -67,11 +72,22 @@ KINDS = {
 
 
 @dataclass(frozen=True)
+class Links:
+    """A many-to-many field whose links the history records, each linked object named by
+    its field `name`."""
+
+    field: str
+    label: Promise
+    name: str
+
+
+@dataclass(frozen=True)
 class Source:
     model: type[Model]
     scope: Callable[[Assessment], Q]
     name: Callable[[Any], str]
     line: bool = False  # compared by (inventory, position)
+    links: tuple[Links, ...] = ()
 
 
 def _line(label: str) -> Callable[[Any], str]:
@@ -110,6 +126,7 @@ SOURCES: tuple[Source, ...] = (
         Answer,
         lambda a: Q(assessment_id=a.pk),
         lambda row: _("Answer to {item}").format(item=row.item_id),
+        links=(Links("evidence", gettext_lazy("Evidence files"), "reference"),),
     ),
 )
 
@@ -120,6 +137,12 @@ class FieldChange:
     code: bool  # the field's name as the dossier spells it, not a translated label
     before: str
     after: str
+    added: tuple[str, ...] = ()  # of links: the names of the objects linked, and unlinked
+    removed: tuple[str, ...] = ()
+
+    @property
+    def links(self) -> bool:
+        return bool(self.added or self.removed)
 
 
 @dataclass(frozen=True)
@@ -186,6 +209,7 @@ def _entries(source: Source, ids: Sequence[int]) -> dict[int, TrailEntry]:
         .annotate(before_id=Subquery(before.order_by("-history_id").values("history_id")[:1]))
     )
     previous = history.objects.in_bulk([row.before_id for row in rows if row.before_id])
+    linked = {links.field: _linked(source, links, [*ids, *previous]) for links in source.links}
     fields = [field for field in history.tracked_fields if field.name not in HIDDEN_FIELDS]
     return {
         row.history_id: TrailEntry(
@@ -193,10 +217,66 @@ def _entries(source: Source, ids: Sequence[int]) -> dict[int, TrailEntry]:
             who=_who(row),
             what=source.name(row),
             kind=str(KINDS[row.history_type]),
-            changes=_changes(fields, row, previous.get(row.before_id)),
+            changes=_changes(fields, row, previous.get(row.before_id))
+            + _link_changes(source.links, linked, row, previous.get(row.before_id)),
         )
         for row in rows
     }
+
+
+Linked = Mapping[int, Mapping[int, str]]  # a version's history id → linked id → its name
+
+
+def _linked(source: Source, links: Links, history_ids: Sequence[int]) -> Linked:
+    """The links of these versions, each object named as it is now (or, deleted since, as
+    its history last named it)."""
+    field: Any = source.model._meta.get_field(links.field)
+    target = field.m2m_reverse_field_name()
+    named = _history(field.related_model).objects.filter(id=OuterRef(f"{target}_id"))
+    last_name = Subquery(named.order_by("-history_id").values(links.name)[:1])
+    rows = (
+        getattr(_history(source.model), links.field)
+        .model.objects.filter(history_id__in=history_ids)
+        .annotate(shown=Coalesce(f"{target}__{links.name}", last_name))
+        .values_list("history_id", f"{target}_id", "shown")
+    )
+    linked: dict[int, dict[int, str]] = {}
+    for history_id, target_id, shown in rows:
+        linked.setdefault(history_id, {})[target_id] = shown or f"#{target_id}"
+    return linked
+
+
+def _link_changes(
+    all_links: Sequence[Links], linked: Mapping[str, Linked], row: Any, previous: Any
+) -> tuple[FieldChange, ...]:
+    """Links compared with the version before; a deleted row's own are gone already (the
+    link rows go first), so it shows those of the version before as removed."""
+    if row.history_type == CREATED or previous is None or previous.history_type == DELETED:
+        previous = None
+    changes = []
+    for links in all_links:
+        versions = linked[links.field]
+        now: Mapping[int, str] = versions.get(row.history_id, {})
+        then: Mapping[int, str] = {} if previous is None else versions.get(previous.history_id, {})
+        before: Mapping[int, str] = then
+        after: Mapping[int, str] = now
+        if row.history_type == DELETED:  # its link rows went before it was recorded
+            before, after = (now if previous is None else then), {}
+        if before.keys() != after.keys():
+            changes.append(_link_change(links, before, after))
+    return tuple(changes)
+
+
+def _link_change(links: Links, before: Mapping[int, str], after: Mapping[int, str]) -> FieldChange:
+    added = sorted(after[pk] for pk in after.keys() - before.keys())
+    removed = sorted(before[pk] for pk in before.keys() - after.keys())
+    return FieldChange(
+        str(links.label), False, _names(before), _names(after), tuple(added), tuple(removed)
+    )
+
+
+def _names(linked: Mapping[int, str]) -> str:
+    return ", ".join(sorted(linked.values())) or EMPTY
 
 
 def _who(row: Any) -> str:

@@ -143,7 +143,7 @@ class Answer(models.Model):
     note = models.TextField(blank=True)
     evidence = models.ManyToManyField(EvidenceDocument, blank=True, related_name="answers")
     updated_at = models.DateTimeField(auto_now=True)
-    history = AuditTrail()
+    history = AuditTrail(m2m_fields=["evidence"])  # which files, as of each version
 
     class Meta:
         ordering = ["assessment", "id"]  # the order the dossier gave them

@@ -9,6 +9,11 @@ a request (a task, a command) both are empty: the platform itself made the chang
 Signals record `save()` and `delete()`. The services that write many rows at once
 (bulk_create, queryset.update, a section replaced whole) record them here, in the same
 transaction: `record_created`, `update_recorded`, `replace_recorded`.
+
+Links (`AuditTrail(m2m_fields=[...])`, simple-history's own m2m support): every historical
+row also holds the links its object had then, and an add, remove or clear that changed a
+link records a row of the object that owns the field, from either side; one that changed
+nothing (adding a linked file again, clearing no links) records none.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from django.db import models
 from django.db.models import Model, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.text import camel_case_to_spaces
+from simple_history import utils as history_utils
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -108,6 +115,56 @@ class AuditTrail(HistoricalRecords):
         if not _deletes_recorded.get():
             super().post_delete(instance, using=using, **kwargs)
 
+    def get_meta_options_m2m(self, through_model: type[Model]) -> dict[str, Any]:
+        """Named as the other historical models are ("historical answer evidence")."""
+        options: dict[str, Any] = super().get_meta_options_m2m(through_model)
+        words = camel_case_to_spaces(through_model._meta.object_name or "").replace("_", " ")
+        return options | {"verbose_name": f"historical {words}"}
+
+    def m2m_changed(
+        self, instance: Model, action: str, attr: str, pk_set: set[Any] | None, reverse: bool,
+        model: type[Model], **kwargs: Any,
+    ) -> None:  # fmt: skip
+        """A row for each owner whose links the add, remove or clear changed (simple-history's
+        own records one for every post_* signal, changed or not, and only from the owner's
+        side). Which links a remove or clear will change is read before it (pre_*)."""
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        if hasattr(instance, "skip_history_when_saving"):
+            return
+        field = (model if reverse else type(instance))._meta.get_field(attr)
+        if action in ("pre_remove", "pre_clear"):
+            setattr(instance, _TOUCHED, _linked_owners(field, instance, pk_set, reverse))
+        elif action in ("post_remove", "post_clear"):
+            self._record_owners(instance, instance.__dict__.pop(_TOUCHED, ()), reverse, model)
+        elif action == "post_add" and pk_set:
+            self._record_owners(instance, pk_set if reverse else {instance.pk}, reverse, model)
+
+    def _record_owners(
+        self, instance: Model, owner_ids: Iterable[Any], reverse: bool, model: type[Model]
+    ) -> None:
+        ids = sorted(owner_ids)
+        if not ids:
+            return
+        owners = model._default_manager.filter(pk__in=ids).order_by("pk") if reverse else [instance]
+        for owner in owners:
+            self.create_historical_record(owner, CHANGED)
+
+
+_TOUCHED = "_audit_links_touched"
+
+
+def _linked_owners(field: Any, instance: Model, pk_set: set[Any] | None, reverse: bool) -> set[Any]:
+    """The owners (objects with the m2m field) whose links a remove of `pk_set` (None: a
+    clear) from `instance` will delete: those linked now."""
+    owner = history_utils.get_m2m_field_name(field)
+    target = history_utils.get_m2m_reverse_field_name(field)
+    this, other = (target, owner) if reverse else (owner, target)
+    links = field.remote_field.through._default_manager.filter(**{this: instance})
+    if pk_set is not None:
+        links = links.filter(**{f"{other}__in": pk_set})
+    return set(links.values_list(owner, flat=True))
+
 
 @receiver(pre_create_historical_record)
 def _name_the_key(sender: type[Model], history_instance: Any, **kwargs: Any) -> None:
@@ -135,12 +192,30 @@ def _history_rows(objs: Iterable[Model], kind: str) -> list[Any]:
 
 
 def record(objs: Iterable[Model], kind: str) -> None:
-    """Historical rows for rows written without signals (bulk_create, queryset.update)."""
+    """Historical rows for rows written without signals (bulk_create, queryset.update), with
+    the links each row has now (as a signal's row holds them)."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     rows = _history_rows(objs, kind)
     if rows:
-        type(rows[0]).objects.bulk_create(rows)
+        _record_links(type(rows[0]).objects.bulk_create(rows))
+
+
+def _record_links(rows: Sequence[Any]) -> None:
+    """The link rows of historical `rows` (their ids returned by bulk_create): one query and
+    one insert per m2m field the history records, nothing for a model without any."""
+    by_owner = {row.id: row for row in rows}
+    for field in type(rows[0])._history_m2m_fields:
+        owner = history_utils.get_m2m_field_name(field)
+        through = field.remote_field.through
+        names = [f.attname for f in through._meta.concrete_fields]
+        links = through._default_manager.filter(**{f"{owner}__in": list(by_owner)})
+        owner_id = through._meta.get_field(owner).attname
+        history_model = HistoricalRecords.m2m_models[field]
+        history_model.objects.bulk_create(
+            history_model(history=by_owner[values[owner_id]], **values)
+            for values in links.values(*names)
+        )
 
 
 def record_created(objs: Sequence[Model]) -> Sequence[Model]:
