@@ -35,7 +35,7 @@ from assessments.services.dossier import (
 from emissions.history import same_values
 from emissions.models import EvidenceDocument, Inventory
 from emissions.services import records
-from emissions.services.evidence import attach_evidence
+from emissions.services.evidence import attach_evidence, replace_evidence_file
 from zerocarbon.accounts.tenancy import Actor, require_write
 from zerocarbon.errors import Conflict, DomainError, FieldError, ValidationFailed
 
@@ -116,6 +116,19 @@ def upload_evidence(
                 message.format(reference=reference),
                 [FieldError("reference", _("already used in this inventory"))],
             ) from None
+
+
+def replace_evidence(
+    actor: User, document: EvidenceDocument, *, upload: UploadedFile
+) -> EvidenceDocument:
+    """Another file under an evidence file's reference, while its inventory is a draft (a
+    file the review rejected is corrected so; claims and answers keep pointing to it)."""
+    inventory = document.inventory
+    require_write(actor, inventory.factory.organisation, factory=inventory.factory)
+    with transaction.atomic():
+        records.editable_inventory(inventory.pk)
+        locked = EvidenceDocument.objects.select_for_update().get(pk=document.pk)
+        return replace_evidence_file(actor, locked, upload=upload)
 
 
 # Locks

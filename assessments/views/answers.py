@@ -21,7 +21,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from assessments import selectors
 from assessments.forms.answers import (
@@ -105,6 +105,37 @@ def inventory_evidence(request: HttpRequest, pk: int, **kwargs: object) -> HttpR
         )
     message = _("Evidence file {reference} stored.").format(reference=document.reference)
     messages.success(request, message)
+    return redirect("inventory-evidence", pk=inventory.pk)
+
+
+@body_limit("evidence")
+@require_POST
+@login_required
+def evidence_replace(request: HttpRequest, pk: int, **kwargs: object) -> HttpResponse:
+    """Another file under an evidence file's reference (a draft's only): a file the review
+    rejected is corrected so, and every claim citing the reference keeps citing it."""
+    try:
+        document = emission_selectors.evidence_for(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+    inventory = document.inventory
+    _refuse_write(request, inventory)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(
+            request,
+            _("Choose the file that replaces {reference}.").format(reference=document.reference),
+        )
+        return redirect("inventory-evidence", pk=inventory.pk)
+    try:
+        service.replace_evidence(_user(request), document, upload=upload)
+    except DomainError as error:
+        _status(error)
+        details = "; ".join(e.message for e in error.errors)
+        messages.error(request, f"{error.message} {details}".strip())
+    else:
+        message = _("The file of {reference} is replaced.").format(reference=document.reference)
+        messages.success(request, message)
     return redirect("inventory-evidence", pk=inventory.pk)
 
 
