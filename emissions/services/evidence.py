@@ -51,7 +51,7 @@ def replace_evidence_file(
     errors = _upload_errors(upload)
     if errors:
         raise ValidationFailed(_("The evidence file was not accepted."), errors)
-    document.file = upload  # type: ignore[assignment]
+    document.file = upload
     document.size_bytes, document.sha256 = upload.size or 0, _sha256(upload)
     document.uploaded_by, document.uploaded_at = actor, timezone.now()
     document.save()
