@@ -5,7 +5,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from assessments.models import Answer, Assessment, Evaluation, Rubric
+from assessments.models import (
+    Answer,
+    Assessment,
+    Evaluation,
+    Review,
+    ReviewDecision,
+    ReviewEvent,
+    Rubric,
+)
 from emissions.admin import ReadOnlyHistoryAdmin
 
 
@@ -46,3 +54,33 @@ class AssessmentAdmin(ReadOnlyHistoryAdmin, admin.ModelAdmin[Assessment]):
         "status", "submitted_at", "submitted_by", "evaluation_error", "evaluation_error_texts",
     ]  # fmt: skip
     inlines = [AnswerInline]
+
+
+class NoDelete(ReadOnly):
+    """The review's records: shown, never edited or deleted here (the workflow writes them)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DecisionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ReviewDecision
+    extra = 0
+    can_delete = False
+    readonly_fields = ["subject", "key", "verdict", "note", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyHistoryAdmin, NoDelete):
+    list_display = ["assessment", "number", "certification_body", "status", "submitted_at"]
+    list_filter = ["status", "certification_body"]
+    inlines = [DecisionInline]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(NoDelete):
+    list_display = ["review", "action", "target", "actor", "at"]
+    list_filter = ["action"]

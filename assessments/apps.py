@@ -12,6 +12,11 @@ MODEL_NAMES = (
     gettext_noop("historical answer"),
     gettext_noop("historical assessment"),
     gettext_noop("historical answer evidence"),
+    gettext_noop("review"),
+    gettext_noop("review decision"),
+    gettext_noop("review event"),
+    gettext_noop("historical review"),
+    gettext_noop("historical review decision"),
 )
 
 

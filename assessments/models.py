@@ -176,6 +176,16 @@ class Evaluation(models.Model):
     total_score = models.DecimalField(max_digits=6, decimal_places=2)
     star_level = models.PositiveSmallIntegerField(null=True, blank=True)
     zero_carbon = models.BooleanField()
+    # An approval that rejected evidence or gates records the result without their points as
+    # an evaluation of its own, which names the evaluation it adjusts (the submitted one).
+    adjusts = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+        help_text="the submitted evaluation this approved result adjusts in review",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -191,4 +201,183 @@ class Evaluation(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValueError("Evaluations are records: they are never modified.")
+        super().save(*args, **kwargs)
+
+
+# The review of a certification body (issue 10): one `Review` a round, each submission that
+# names a body opening one; decisions on each claimed evidence file and declared gate, comments
+# on any item, and an event log that is the review's history (pages, e-mails, the report).
+
+
+class Review(models.Model):
+    """One round of a certification body's review of a submitted version of an assessment."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting evaluation")
+        OPEN = "open", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    ACTIVE = (Status.PENDING, Status.OPEN)
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="reviews")
+    number = models.PositiveSmallIntegerField(help_text="the round: 1, 2, … per assessment")
+    certification_body = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="reviews"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    evaluation = models.ForeignKey(
+        "Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="the evaluation of the submission under review",
+    )
+    approved_evaluation = models.ForeignKey(
+        "Evaluation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        help_text="the result as approved: without the points of rejected evidence",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="empty for a submission by an API key",
+    )
+    submitted_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True, help_text="when it joined the queue")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="why it was decided so")
+    history = AuditTrail()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="review_round_unique"),
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(status__in=["pending", "open"]),
+                name="review_one_active_per_assessment",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "pending",
+                        "open",
+                        "changes_requested",
+                        "approved",
+                        "rejected",
+                        "withdrawn",
+                    ]
+                ),
+                name="review_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["certification_body", "status"], name="review_queue")]
+
+    def __str__(self) -> str:
+        return f"review {self.number} of {self.assessment}"
+
+
+class ReviewDecision(models.Model):
+    """An auditor's verdict on one claimed evidence file or declared gate, with its note."""
+
+    class Subject(models.TextChoices):
+        EVIDENCE = "evidence", _("Evidence")
+        GATE = "gate", _("Gate")
+
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="decisions")
+    subject = models.CharField(max_length=16, choices=Subject.choices)
+    key = models.CharField(
+        max_length=255, help_text="the evidence file's reference, or the gate id (G1)"
+    )
+    evidence_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="the file judged (a changed file is judged again)"
+    )
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    note = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="the same verdict of an earlier round, on the same unchanged file or gate",
+    )
+    history = AuditTrail()
+
+    class Meta:
+        ordering = ["review", "subject", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "subject", "key"], name="review_decision_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__in=["evidence", "gate"]), name="review_decision_subject"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["accepted", "rejected"]),
+                name="review_decision_verdict",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.key}: {self.verdict}"
+
+
+class ReviewEvent(models.Model):
+    """A step of a review, as its history shows it; never changed, never deleted."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        OPENED = "opened", _("Evaluated, in the queue")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED_ITEM = "rejected_item", _("Rejected")
+        COMMENTED = "commented", _("Commented")
+        CHANGES_REQUESTED = "changes_requested", _("Requested changes")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected the evaluation")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CERTIFIED = "certified", _("Certificate issued")
+        REVOKED = "revoked", _("Certificate revoked")
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    target = models.CharField(
+        max_length=300, blank=True, help_text="what it is about: evidence:REF, gate:G1, item:ENE-1"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Review events are records: they are never modified.")
         super().save(*args, **kwargs)

@@ -59,11 +59,26 @@ def evaluations_for(actor: Actor) -> QuerySet[Evaluation]:
 
 
 def evaluation_for(actor: Actor, pk: int) -> Evaluation:
-    return get_scoped(Evaluation.objects.all(), actor, via=f"assessment__{_VIA_ASSESSMENT}", pk=pk)
+    """An evaluation of the actor's organisations, or of an assessment submitted to one of
+    the actor's certification bodies for review (404 otherwise)."""
+    try:
+        return get_scoped(
+            Evaluation.objects.all(), actor, via=f"assessment__{_VIA_ASSESSMENT}", pk=pk
+        )
+    except NotFound:
+        from assessments import review_selectors  # it reads through this module
+
+        audited = review_selectors.audited_evaluation(actor, pk)
+        if audited is None:
+            raise
+        return audited
 
 
-def latest_evaluation(assessment: Assessment) -> Evaluation | None:
-    return assessment.evaluations.order_by("-created_at", "-pk").first()
+def latest_evaluation(assessment: Assessment, *, submitted_only: bool = False) -> Evaluation | None:
+    """The newest evaluation; with `submitted_only`, of what was submitted (not a review's
+    approved adjustment of it, which rates the dossier without its rejected claims)."""
+    rows = assessment.evaluations.order_by("-created_at", "-pk")
+    return (rows.filter(adjusts=None) if submitted_only else rows).first()
 
 
 def evaluation_failure(assessment: Assessment) -> str:

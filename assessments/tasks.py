@@ -17,6 +17,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
+from assessments import notifications
 from assessments.services import evaluation as evaluations
 from assessments.services import import_jobs, workflow
 from assessments.services.workflow import in_every_language
@@ -96,4 +97,25 @@ def import_process_task(self: Task[[int], int], job_id: int) -> int:
     try:
         return import_jobs.process_import(job_id).pk
     except TRANSIENT as error:
+        raise self.retry(exc=error, countdown=2**self.request.retries) from error
+
+
+@shared_task(
+    bind=True,
+    name="assessments.send_review_mail",
+    acks_late=True,
+    max_retries=MAX_RETRIES,
+    ignore_result=True,
+)
+def send_review_mail_task(
+    self: Task[[int, list[int]], int], event_id: int, user_ids: list[int]
+) -> int:
+    """Mail one review step to its recipients; a mail server that does not answer is tried
+    again (2, 4, 8 … s), then the failure is logged with the event."""
+    try:
+        return notifications.send_review_mail(event_id, user_ids)
+    except notifications.SEND_ERRORS as error:
+        if self.request.retries >= MAX_RETRIES:
+            logger.error("review mail of event %s not sent: %r", event_id, error)
+            raise
         raise self.retry(exc=error, countdown=2**self.request.retries) from error

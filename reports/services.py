@@ -16,10 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Evaluation
+from assessments import review_selectors
+from assessments.models import Evaluation, Review, ReviewEvent
+from assessments.services import review as review_service
 from emissions.models import Factory
-from reports.models import Certificate, CertificateSequence, certificate_number
-from zerocarbon.errors import Conflict, FieldError, ValidationFailed
+from reports import rendering
+from reports.context import LANGUAGES
+from reports.models import Certificate, CertificateSequence, RenderedPdf, certificate_number
+from zerocarbon.accounts.tenancy import Actor
+from zerocarbon.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 
 REASON_MAX_LENGTH = 2000
 
@@ -147,3 +152,40 @@ def revoke_certificate(certificate: Certificate, reason: str) -> Certificate:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["status", "revoked_reason", "revoked_at"])
     return locked
+
+
+# The review's outcomes that concern certificates (the review itself is assessments').
+
+
+def approve_review(actor: Actor, review: Review, reason: str) -> Certificate:
+    """Approve a review and issue the certificate of its approved result, in one transaction
+    (a refused approval leaves no certificate, a failed issue no approval); the certificate
+    PDFs in both languages are rendered after the commit."""
+    with transaction.atomic():
+        approved = review_service.approve(actor, review, reason)
+        certificate = issue_certificate(approved.approved_evaluation)  # type: ignore[arg-type]
+        review_service.record_certificate(
+            actor, approved, ReviewEvent.Action.CERTIFIED, certificate.number
+        )
+    for language in LANGUAGES:
+        rendering.request_render(
+            actor, certificate.evaluation_id, kind=RenderedPdf.Kind.CERTIFICATE, language=language
+        )
+    return certificate
+
+
+def revoke_as_auditor(actor: Actor, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke a certificate as an auditor of the body that approved it (404 for anyone else:
+    the owning organisation may not revoke its own certificate, and is told so)."""
+    review = Review.objects.filter(approved_evaluation_id=certificate.evaluation_id).first()
+    if review is None or review.certification_body_id not in review_selectors.auditor_bodies(actor):
+        if review is not None and review_service.owns(actor, review):
+            message = _("Only auditors of {body} may revoke this certificate.")
+            raise PermissionDenied(message.format(body=review.certification_body.name))
+        raise NotFound(_("No certificate matches the request."))
+    with transaction.atomic():
+        revoked = revoke_certificate(certificate, reason)
+        review_service.record_certificate(
+            actor, review, ReviewEvent.Action.REVOKED, revoked.number, revoked.revoked_reason
+        )
+    return revoked

@@ -34,7 +34,7 @@ from assessments.evaluation.engine import Evaluated, record_sha256
 from assessments.evaluation.whatif import Changes, hypothetical_inventory
 from assessments.models import Assessment, Evaluation
 from assessments.scoring.answers import AnswerErrors, parse_answers
-from assessments.services import dossier, workflow
+from assessments.services import dossier, review, workflow
 from assessments.services.dossier import FullDossier
 from emissions.metering_selectors import inventory_coverage
 from zerocarbon.accounts.tenancy import Actor
@@ -56,6 +56,11 @@ def compute(
 ) -> Evaluated:
     """Evaluate an assessment's dossier (or a changed copy of it) without saving anything."""
     full = selectors.evaluation_input(assessment, as_of=as_of, document=document)
+    return _evaluate(assessment, full, as_of)
+
+
+def evaluate_input(assessment: Assessment, full: FullDossier, as_of: date) -> Evaluated:
+    """The result of a changed input of the assessment (what-if, a review's adjustment)."""
     return _evaluate(assessment, full, as_of)
 
 
@@ -162,10 +167,22 @@ def _record(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evalua
             locked.save(
                 update_fields=["status", "evaluation_error", "evaluation_error_texts", "updated_at"]
             )
+            review.evaluation_recorded(locked, evaluation)
     return evaluation
 
 
-def _store(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluation:
+def store_adjustment(
+    assessment: Assessment, evaluated: Evaluated, adjusts: Evaluation
+) -> Evaluation:
+    """Record a review's approved result: the evaluation of the submitted dossier without
+    its rejected claims, naming the evaluation it adjusts (stored once: same inputs, same row)."""
+    existing = assessment.evaluations.filter(input_sha256=evaluated.input_sha256).first()
+    return existing or _store(assessment, evaluated, adjusts.as_of, adjusts=adjusts)
+
+
+def _store(
+    assessment: Assessment, evaluated: Evaluated, as_of: date, *, adjusts: Evaluation | None = None
+) -> Evaluation:
     inputs, result = evaluated.inputs, evaluated.result  # stored exactly (ExactJSONField)
     try:
         with transaction.atomic():
@@ -185,6 +202,7 @@ def _store(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluat
                 total_score=evaluated.result["total_score"],
                 star_level=evaluated.result["star_level"],
                 zero_carbon=evaluated.result["zero_carbon"],
+                adjusts=adjusts,
             )
     except IntegrityError:  # a concurrent run stored the same inputs first
         return assessment.evaluations.get(input_sha256=evaluated.input_sha256)

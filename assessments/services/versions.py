@@ -71,7 +71,7 @@ def _discardable(locked: Assessment) -> Evaluation:
             " can go back to its latest evaluation."
         )
         raise InvalidTransition(message.format(status=locked.get_status_display()))
-    evaluation = selectors.latest_evaluation(locked)
+    evaluation = selectors.latest_evaluation(locked, submitted_only=True)
     if evaluation is None:
         raise InvalidTransition(
             _(

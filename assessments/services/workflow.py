@@ -32,11 +32,13 @@ from kombu.exceptions import KombuError
 from redis import RedisError
 
 from assessments.models import Assessment, Rubric
+from assessments.services import review
 from assessments.services.dossier import read_full_dossier, store_assessment
 from emissions import selectors as emission_selectors
 from emissions.dossier import to_jsonable
 from emissions.models import Inventory
 from emissions.services import records
+from zerocarbon.accounts.models import Organisation
 from zerocarbon.accounts.tenancy import Actor, require_write
 from zerocarbon.errors import Conflict, DomainError, FieldError
 
@@ -79,11 +81,17 @@ def _check_transition(assessment: Assessment, action: str) -> str:
 
 
 def submit_assessment(
-    actor: Actor, assessment: Assessment, *, as_of: date | None = None
+    actor: Actor,
+    assessment: Assessment,
+    *,
+    as_of: date | None = None,
+    certification_body: Organisation | None = None,
 ) -> Assessment:
     """draft/failed → submitted, recorded with its evaluation request in one transaction; the
     task is published once the transaction commits, or later by the sweep. The assessment
-    returned says whether the queue took it (`evaluation_enqueued_at`)."""
+    returned says whether the queue took it (`evaluation_enqueued_at`). Naming a
+    certification body opens a round of its review (`services.review`), which joins the
+    body's queue once the evaluation is recorded."""
     require_write(
         actor, assessment.inventory.factory.organisation, factory=assessment.inventory.factory
     )
@@ -100,6 +108,7 @@ def submit_assessment(
         locked.evaluation_enqueued_at = None
         locked.evaluation_enqueue_attempts = 1
         locked.save()
+        review.open_round(actor, locked, certification_body)
         _publish_on_commit(locked)
     # After the commit: published (or, without a broker, already evaluated in-process).
     locked.refresh_from_db(
@@ -216,6 +225,8 @@ def reopen_assessment(actor: Actor, assessment: Assessment) -> Assessment:
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         locked.status = _check_transition(locked, "reopen")
+        review.check_reopenable(locked)
+        review.withdraw_pending(locked)
         locked.evaluation_enqueued_at = None  # the outbox describes the latest submission
         locked.evaluation_enqueue_attempts = 0
         locked.save()

@@ -171,6 +171,20 @@ MAX_DOSSIER_BYTES = env_int("ZEROCARBON_MAX_DOSSIER_BYTES", default=16 * 1024 * 
 MAX_READINGS_BYTES = env_int("ZEROCARBON_MAX_READINGS_BYTES", default=16 * 1024 * 1024, minimum=1)
 # Certificates are valid to the end of the year this many years after the data year.
 CERTIFICATE_VALID_YEARS = env_int("ZEROCARBON_CERTIFICATE_VALID_YEARS", default=1, minimum=1)
+# The review of a certification body: with four eyes on, nobody who prepared a submission
+# (submitted it, or changed its data, answers or evidence) may approve it.
+REVIEW_FOUR_EYES = env_bool("ZEROCARBON_REVIEW_FOUR_EYES", default=True)
+# E-mail: each review step notifies the consultants and auditors concerned (SMTP unless the
+# environment names another Django backend; the quickstart prints them on the console).
+EMAIL_BACKEND = (
+    env_optional("DJANGO_EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_optional("DJANGO_EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=25, minimum=1)
+EMAIL_HOST_USER = env_optional("DJANGO_EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_optional("DJANGO_EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_optional("DJANGO_DEFAULT_FROM_EMAIL") or "ZeroCarbon <no-reply@localhost>"
 # The public verification pages (/verify/): requests per minute per client address, counted
 # in the default cache with django-ratelimit (per process, as the API's throttles).
 VERIFY_REQUESTS_PER_MINUTE = env_int("ZEROCARBON_VERIFY_REQUESTS_PER_MINUTE", default=30, minimum=1)
