@@ -163,7 +163,11 @@ def approve_review(actor: Actor, review: Review, reason: str) -> Certificate:
     PDFs in both languages are rendered after the commit."""
     with transaction.atomic():
         approved = review_service.approve(actor, review, reason)
-        certificate = issue_certificate(approved.approved_evaluation)  # type: ignore[arg-type]
+        evaluation = approved.approved_evaluation
+        earlier = Certificate.objects.filter(evaluation=evaluation).first()
+        if earlier is not None:  # resubmitted unchanged: the same result, its certificate
+            return _same_result(actor, approved, earlier)
+        certificate = issue_certificate(evaluation)  # type: ignore[arg-type]
         review_service.record_certificate(
             actor, approved, ReviewEvent.Action.CERTIFIED, certificate.number
         )
@@ -172,6 +176,19 @@ def approve_review(actor: Actor, review: Review, reason: str) -> Certificate:
             actor, certificate.evaluation_id, kind=RenderedPdf.Kind.CERTIFICATE, language=language
         )
     return certificate
+
+
+def _same_result(actor: Actor, review: Review, earlier: Certificate) -> Certificate:
+    """An approved result certified before (a version resubmitted without a change) keeps
+    its certificate while it is valid; a revoked or superseded one is not issued again."""
+    if earlier.current_status() != Certificate.Status.VALID:
+        message = _(
+            "This result was certified before as {number}, which is no longer valid: the same"
+            " result is not certified again. Request changes instead."
+        )
+        raise Conflict(message.format(number=earlier.number))
+    review_service.record_certificate(actor, review, ReviewEvent.Action.CERTIFIED, earlier.number)
+    return earlier
 
 
 def revoke_as_auditor(actor: Actor, certificate: Certificate, reason: str) -> Certificate:

@@ -6,17 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from smtplib import SMTPException
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
-from django.utils import translation
 
 from assessments import review_selectors, selectors
-from assessments.models import Assessment, Evaluation, Review, ReviewDecision, ReviewEvent
+from assessments.models import Assessment, Evaluation, Review, ReviewEvent
 from assessments.review_selectors import QueueFilters, queue
 from assessments.services import review as reviews
 from assessments.services.workflow import reopen_assessment
@@ -26,7 +23,6 @@ from reports.services import approve_review
 from tests.assessments.reviewing import (
     GEC_PROOF,
     RETIREMENT_PROOF,
-    WUXI,
     attach,
     both_sides,
     change_answer,
@@ -39,7 +35,6 @@ from tests.assessments.reviewing import (
     submit,
     submitted_review,
 )
-from zerocarbon.accounts.models import Preferences
 from zerocarbon.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +113,7 @@ def test_the_owner_replies_to_the_auditor_even_after_the_round_ended(
     with pytest.raises(reviews.ReviewClosed):
         reviews.comment(carol, review, target="", text="One more thing.")
     said = review.events.filter(action=ReviewEvent.Action.COMMENTED).order_by("pk")
-    assert [(e.actor.username, e.target, e.text) for e in said] == [
+    assert [(str(e.actor), e.target, e.text) for e in said] == [
         ("carol", "item:OFS-2", "Which registry?"),
         ("alice", "item:OFS-2", "CCER, see the new file."),
     ]
@@ -214,13 +209,19 @@ PREPARATIONS = {
 
 @pytest.mark.parametrize("how", PREPARATIONS)
 def test_with_four_eyes_who_prepared_a_submission_cannot_approve_it_but_another_auditor_can(
-    demo: dict[str, Any], alice: User, carol: User, django_capture_on_commit_callbacks: Any, how: str
+    demo: dict[str, Any],
+    alice: User,
+    carol: User,
+    django_capture_on_commit_callbacks: Any,
+    how: str,
 ) -> None:
     assessment, dan = demo["wuxi"], both_sides(demo["orgs"])
     for reference in (RETIREMENT_PROOF, GEC_PROOF):
         attach(alice, assessment, reference)
     submitter = PREPARATIONS[how](dan, alice, assessment)
-    review = submit(submitter, assessment, django_capture_on_commit_callbacks, demo["orgs"]["cert-body"])
+    review = submit(
+        submitter, assessment, django_capture_on_commit_callbacks, demo["orgs"]["cert-body"]
+    )
     decide_all(dan, review)
     with pytest.raises(PermissionDenied, match="Four eyes: you prepared this submission"):
         reviews.approve(dan, review, "Fine.")
@@ -241,7 +242,9 @@ def test_without_four_eyes_who_prepared_a_submission_may_approve_it(
     for reference in (RETIREMENT_PROOF, GEC_PROOF):
         attach(alice, assessment, reference)
     submitter = PREPARATIONS[how](dan, alice, assessment)
-    review = submit(submitter, assessment, django_capture_on_commit_callbacks, demo["orgs"]["cert-body"])
+    review = submit(
+        submitter, assessment, django_capture_on_commit_callbacks, demo["orgs"]["cert-body"]
+    )
     decide_all(dan, review)
     assert reviews.approve(dan, review, "Fine.").decided_by == dan
 
@@ -266,9 +269,7 @@ REASONED_STEPS: dict[str, tuple[Callable[[User, Review, str], object], str]] = {
 
 
 @pytest.mark.parametrize("step", REASONED_STEPS)
-def test_every_step_of_the_auditor_needs_a_reason(
-    review: Review, carol: User, step: str
-) -> None:
+def test_every_step_of_the_auditor_needs_a_reason(review: Review, carol: User, step: str) -> None:
     decide_all(carol, review)
     before = actions(review)
     call, path = REASONED_STEPS[step]
@@ -284,7 +285,12 @@ def test_an_approval_waits_until_every_file_and_declared_gate_is_decided(
     review: Review, carol: User
 ) -> None:
     reviews.decide(
-        carol, review, subject="evidence", key=GEC_PROOF, verdict="accepted", note="In the registry."
+        carol,
+        review,
+        subject="evidence",
+        key=GEC_PROOF,
+        verdict="accepted",
+        note="In the registry.",
     )
     with pytest.raises(ValidationFailed, match="Decide on every evidence file") as refused:
         reviews.approve(carol, review, "Fine.")
@@ -316,7 +322,8 @@ def test_rejecting_the_credits_retirement_proof_approves_a_result_without_its_qu
     decide_all(carol, review, rejected={RETIREMENT_PROOF})
     approved = reviews.approve(carol, review, "The credits' retirement is not shown.")
     submitted, result = approved.evaluation, approved.approved_evaluation
-    assert submitted is not None and result is not None
+    assert submitted is not None
+    assert result is not None
     assert result.pk != submitted.pk
     assert result.adjusts == submitted
     assert points(result, "OFS-2") < points(submitted, "OFS-2")
@@ -365,13 +372,18 @@ def test_an_answer_counts_unless_every_file_linked_to_it_was_rejected(
     for reference in (RETIREMENT_PROOF, GEC_PROOF):
         attach(alice, assessment, reference)
     link(alice, assessment, "ICT-2", [attach(alice, assessment, name) for name in files])
-    review = submit(alice, assessment, django_capture_on_commit_callbacks, demo["orgs"]["cert-body"])
+    review = submit(
+        alice, assessment, django_capture_on_commit_callbacks, demo["orgs"]["cert-body"]
+    )
     decide_all(carol, review, rejected=rejected)
     result = reviews.approve(carol, review, "Checked.").approved_evaluation
-    assert result is not None and review.evaluation is not None
+    assert result is not None
+    assert review.evaluation is not None
     assert points(review.evaluation, "ICT-2") == 3
     assert points(result, "ICT-2") == (3 if counted else 0)
-    assert result.inputs["dossier"]["review"]["answers_not_counted"] == ([] if counted else ["ICT-2"])
+    assert result.inputs["dossier"]["review"]["answers_not_counted"] == (
+        [] if counted else ["ICT-2"]
+    )
 
 
 # Rounds: changes requested, fixed, submitted again.
@@ -413,7 +425,9 @@ def test_a_changed_file_under_a_decided_reference_is_to_be_judged_again(
     reviews.request_changes(carol, review, "Please also show the meter bills.")
     assessment = reopen_assessment(alice, review.assessment)
     replace(alice, assessment, GEC_PROOF, b"a better scan")
-    second = submit(alice, assessment, django_capture_on_commit_callbacks, review.certification_body)
+    second = submit(
+        alice, assessment, django_capture_on_commit_callbacks, review.certification_body
+    )
     assert review_selectors.claims(second).undecided == [f"evidence:{GEC_PROOF}"]
 
 
