@@ -37,13 +37,68 @@ def load_demo() -> list[Assessment]:
 DEMO_AS_OF = date(2025, 6, 30)  # the evaluation date of the spec's worked examples
 
 
+# The rated example goes to the demo certification body, so that carol has a review to do.
+REVIEWED_CREDIT_CODE = "91320214MA1WXJM00Y"
+REVIEWING_BODY = "cert-body"
+
+
 def submit_demo(assessments: list[Assessment]) -> None:
     """Submit freshly imported demo assessments as alice, so the dashboard shows results (in
-    the quickstart the evaluation runs in-process; with a broker, on the worker)."""
+    the quickstart the evaluation runs in-process; with a broker, on the worker): each with a
+    small PDF for every evidence file its instruments cite, the rated one to cert-body for
+    review."""
     from django.contrib.auth.models import User
 
     from assessments.services.workflow import submit_assessment
+    from zerocarbon.accounts.models import Organisation
 
     alice = User.objects.get(username="alice")
+    body = Organisation.objects.get(slug=REVIEWING_BODY)
     for assessment in assessments:
-        submit_assessment(alice, assessment, as_of=DEMO_AS_OF)
+        attach_demo_evidence(alice, assessment)
+        reviewed = assessment.inventory.factory.credit_code == REVIEWED_CREDIT_CODE
+        submit_assessment(
+            alice, assessment, as_of=DEMO_AS_OF, certification_body=body if reviewed else None
+        )
+
+
+def attach_demo_evidence(user: object, assessment: Assessment) -> None:
+    """A one-page PDF under every evidence reference the inventory's instruments cite."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from emissions.services.evidence import attach_evidence
+
+    inventory = assessment.inventory
+    references = {
+        ref
+        for lines in (inventory.green_electricity.all(), inventory.credits.all())
+        for ref in (line.evidence_ref for line in lines)
+        if ref
+    }
+    for reference in sorted(
+        references - set(inventory.evidence.values_list("reference", flat=True))
+    ):
+        upload = SimpleUploadedFile("evidence.pdf", one_page_pdf(), "application/pdf")
+        attach_evidence(user, inventory, upload=upload, kind="certificate", reference=reference)  # type: ignore[arg-type]
+
+
+def one_page_pdf() -> bytes:
+    """A one-page PDF built here, so that the repository holds no PDF file: the objects, then
+    the cross-reference table with each object's byte offset, as the format requires."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -213,3 +213,17 @@ def test_load_rubric_reports_every_problem_with_its_path(tmp_path: Path) -> None
         call_command("load_rubric", str(path))
     assert raised.value.returncode == 2
     assert "/" in str(raised.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_demo_puts_the_rated_example_in_the_demo_bodys_queue_with_its_evidence() -> None:
+    from assessments.models import Review
+
+    call_command("load_demo", stdout=StringIO())
+    review = Review.objects.get()
+    assert review.certification_body.slug == "cert-body"
+    assert review.status == Review.Status.OPEN
+    references = set(review.assessment.inventory.evidence.values_list("reference", flat=True))
+    assert references == {"注销证明-2024-03.pdf", "绿证核发凭证-2023-01.pdf"}
+    call_command("load_demo", stdout=StringIO())  # idempotent
+    assert Review.objects.count() == 1

@@ -14,31 +14,15 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from assessments.demo import one_page_pdf
 from emissions.identifiers import credit_code_check_character
 from tests.browser import workbook
 from tests.browser.wording import Wording
 
 
 def evidence_pdf() -> bytes:
-    """A one-page PDF built here, so that the repository holds no PDF file: the objects, then
-    the cross-reference table with each object's byte offset, as the format requires."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    """A one-page PDF built in code (the repository holds no PDF file)."""
+    return one_page_pdf()
 
 
 EVIDENCE_PDF = {"name": "evidence.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf()}
