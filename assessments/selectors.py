@@ -14,7 +14,9 @@ from django.db.models.fields.json import KT
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from assessments.evaluation.present import Presented, present
 from assessments.models import Answer, Assessment, Evaluation, Rubric
+from assessments.rubric_editions import scoring_rubric
 from assessments.services.dossier import FullDossier, export_dossier, read_full_dossier
 from emissions import selectors as emission_selectors
 from emissions.accounting.factors import FactorSet as KernelFactorSet
@@ -364,6 +366,22 @@ def evaluation_history(assessment: Assessment) -> list[Evaluation]:
 def recorded_evaluation(pk: int) -> Evaluation:
     """One evaluation with its whole record (the caller scoped it: it came from a list above)."""
     return Evaluation.objects.get(pk=pk)
+
+
+def presented_evaluation(evaluation: Evaluation, *, zh: bool) -> Presented:
+    """An evaluation as its page presents it, from the record alone: the rubric edition and
+    factor set it names, not the newest ones (the caller scoped it)."""
+    edition = recorded_rubric(evaluation.rubric_code, evaluation.rubric_edition)
+    factors = recorded_factor_set(evaluation.factor_set_version)
+    fuel_names = {code: fuel.name_zh for code, fuel in factors.fuels.items()} if factors else {}
+    return present(
+        evaluation.result,
+        evaluation.inputs,
+        sha256=evaluation.sha256,
+        rubric=scoring_rubric(edition) if edition else None,
+        fuel_names=fuel_names,
+        zh=zh,
+    )
 
 
 def recorded_factor_set(version: str) -> KernelFactorSet | None:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Review
+from assessments.review_selectors import QueueFilters
 
 PDF_MAGIC = b"%PDF-"
 
@@ -34,3 +38,47 @@ class PdfCheckForm(forms.Form):
         if head != PDF_MAGIC:
             raise forms.ValidationError(_("This file is not a PDF: it does not start with %PDF-."))
         return uploaded
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    statuses = [(value, str(label)) for value, label in Review.Status.choices]
+    return [("", str(_("Any status"))), *statuses]
+
+
+def _boundary_choices() -> list[tuple[str, str]]:
+    return [("", str(_("Any boundary"))), ("I", str(_("Type I"))), ("II", str(_("Type II")))]
+
+
+STATUS_CHOICES: list[tuple[str, str | Promise]] = [("", _("Any status")), *Review.Status.choices]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters (GET): status (open unless asked), a factory's name or credit code,
+    boundary, age."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_status_choices, initial=Review.Status.OPEN
+    )
+    search = forms.CharField(
+        label=_("Factory or credit code"), required=False, max_length=100, strip=True
+    )
+    boundary = forms.ChoiceField(label=_("Boundary"), required=False, choices=_boundary_choices)
+    older_than_days = forms.IntegerField(
+        label=_("Waiting more than (days)"), required=False, min_value=0, max_value=3650
+    )
+
+    def filters(self) -> QueueFilters:
+        if not self.is_bound or not self.is_valid():
+            return QueueFilters()
+        data = self.cleaned_data
+        status = data.get("status") or "" if "status" in self.data else Review.Status.OPEN
+        return QueueFilters(
+            status=status,
+            search=data.get("search") or "",
+            boundary=data.get("boundary") or "",
+            older_than_days=data.get("older_than_days"),
+        )

@@ -15,9 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from assessments import selectors
-from assessments.evaluation.present import Presented, present
+from assessments.evaluation.present import Presented
 from assessments.models import Evaluation
-from assessments.rubric_editions import scoring_rubric
 from zerocarbon.accounts.tenancy import Actor
 from zerocarbon.errors import NotFound
 
@@ -29,17 +28,7 @@ def _page(actor: Actor, pk: int, *, zh: bool) -> tuple[Evaluation, Presented]:
         evaluation = selectors.evaluation_for(actor, pk)
     except NotFound:
         raise Http404 from None
-    edition = selectors.recorded_rubric(evaluation.rubric_code, evaluation.rubric_edition)
-    factors = selectors.recorded_factor_set(evaluation.factor_set_version)
-    fuel_names = {code: fuel.name_zh for code, fuel in factors.fuels.items()} if factors else {}
-    page = present(
-        evaluation.result,
-        evaluation.inputs,
-        sha256=evaluation.sha256,
-        rubric=scoring_rubric(edition) if edition else None,
-        fuel_names=fuel_names,
-        zh=zh,
-    )
+    page = selectors.presented_evaluation(evaluation, zh=zh)
     return evaluation, page
 
 

@@ -207,9 +207,9 @@ def test_the_panel_offers_both_documents_in_the_page_language(
     with django_assert_max_num_queries(12):
         panel = alice_client.get(f"/evaluations/{wuxi.pk}/pdfs/status/").content.decode()
     assert 'name="language" value="zh-hans"' in panel  # Chinese: the default page language
-    assert "Draft certificate (PDF)" not in panel
+    assert "Certificate (PDF)" not in panel
     alice_client.cookies["django_language"] = "en"
     panel = alice_client.get(f"/evaluations/{wuxi.pk}/pdfs/status/").content.decode()
-    assert "Draft certificate (PDF)" in panel
+    assert "Certificate (PDF)" in panel
     assert "Full report (PDF)" in panel
     assert 'name="language" value="en"' in panel
