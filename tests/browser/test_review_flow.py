@@ -28,7 +28,7 @@ def _open_round(demo: dict[str, Any], alice: User) -> Review:
     """The Wuxi demo with the files its instruments cite, in cert-body's queue (the demo may
     have put it there already)."""
     assessment = demo["wuxi"]
-    found = assessment.reviews.filter(status=Review.Status.OPEN).first()
+    found: Review | None = assessment.reviews.filter(status=Review.Status.OPEN).first()
     if found is not None:
         return found
     for reference in (RETIREMENT_PROOF, GEC_PROOF):
@@ -37,7 +37,8 @@ def _open_round(demo: dict[str, Any], alice: User) -> Review:
         ).exists():
             attach(alice, assessment, reference, evidence_pdf())
     submit_assessment(alice, assessment, as_of=AS_OF, certification_body=demo["orgs"]["cert-body"])
-    return assessment.reviews.get(status=Review.Status.OPEN)
+    opened: Review = assessment.reviews.get(status=Review.Status.OPEN)
+    return opened
 
 
 def _claim_form(page: Page, key: str) -> Any:
