@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import segno
@@ -20,6 +20,8 @@ from assessments.evaluation.figures import carrier_name
 from assessments.evaluation.present import Presented, present
 from assessments.scoring import rubric as kernel
 from emissions.accounting.factors import FactorSet
+from emissions.accounting.gases import resolve_gas
+from emissions.accounting.grid import grid_factor_key
 from emissions.accounting.translation import gettext as _
 from emissions.accounting.translation import gettext_noop
 
@@ -39,6 +41,8 @@ _SECTIONS = (
     ("refrigerants", gettext_noop("Refrigerants (category 1)")),
     ("scope3", gettext_noop("Transport and products used (categories 3 and 4)")),
 )
+# The factor keys of the carriers whose factor is not their own fuel's ("fuel:<code>:").
+_CARRIER_KEYS = {"grid_electricity": "grid:", "purchased_heat": "heat:", "purchased_steam": "heat:"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,18 @@ class InstrumentRow:
 
 
 @dataclass(frozen=True)
+class ReviewEntry:
+    """One step of a certification body's review: `action` and `subject` are already in the
+    document's language (the caller translates them), `text` is the reviewer's own note."""
+
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Document:
     kind: str
     language: str
@@ -98,6 +114,7 @@ class Document:
     inventory: tuple[InventoryTable, ...]
     factor_values: tuple[FactorUse, ...]
     instruments: tuple[InstrumentRow, ...]
+    review_history: tuple[ReviewEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -125,71 +142,84 @@ def qr_svg(url: str) -> str:
     return str(code.svg_inline(scale=4, border=2, dark="#1f2933", omitsize=True))
 
 
-def factor_source(key: str, factors: FactorSet | None, set_version: str) -> str:
+def set_sources(factors: FactorSet | None) -> dict[str, str]:
+    """The factor set's own notes on its values: by fuel (`fuel:diesel`) and by grid factor
+    key (`grid:location:regional:east:2022`)."""
+    if factors is None:
+        return {}
+    sources = {f"fuel:{code}": fuel.source for code, fuel in factors.fuels.items()}
+    return sources | {grid_factor_key(grid): grid.source for grid in factors.grid_factors}
+
+
+def factor_source(key: str, sources: Mapping[str, str], set_version: str) -> str:
     """Where a factor value comes from: the factor set's note on it, else the set itself."""
     parts = key.split(":")
-    if factors is not None and parts[0] == "fuel" and parts[1] in factors.fuels:
-        return factors.fuels[parts[1]].source
-    if factors is not None and parts[0] == "grid" and len(parts) == 4:
-        for grid in factors.grid_factors:
-            kind = "location" if grid.kind == "location" else "residual"
-            if (kind, grid.scope, str(grid.year)) == (parts[1], parts[2], parts[3]):
-                return grid.source
+    noted = sources.get(key) or sources.get(":".join(parts[:2]))
+    if noted:
+        return noted
     if parts[0] == "gwp":
         return _("IPCC {set} GWP-100").format(set=parts[1])
     return _("factor set {version}").format(version=set_version)
 
 
+def _gas_factors(gas: str, sources: Mapping[str, FactorUse]) -> tuple[FactorUse, ...]:
+    """A gas line's values: its GWP, or a blend's mass fractions and its components' GWPs."""
+    blend = f"blend:{gas}:"
+    gases = {gas} | {key.rsplit(":", 1)[1] for key in sources if key.startswith(blend)}
+    return tuple(
+        use
+        for key, use in sources.items()
+        if key.startswith(blend) or (key.startswith("gwp:") and key.rsplit(":", 1)[1] in gases)
+    )
+
+
 def _factors_for(
-    section: str, line: Mapping[str, Any], sources: Mapping[str, FactorUse]
+    section: str,
+    line: Mapping[str, Any],
+    sources: Mapping[str, FactorUse],
+    factors: FactorSet | None,
 ) -> tuple[FactorUse, ...]:
-    """The factor values a line used: by carrier, gas or refrigerant in the key."""
+    """The factor values a line used: its carrier's, its gas's or the one it declares."""
     if section == "scope3":
         if line.get("factor_tco2e_per_unit") is None:
             return ()
         source = str(line.get("factor_source") or _("declared in the dossier"))
         unit = "tCO2e/" + str(line.get("unit", ""))
         return (FactorUse(unit, str(line["factor_tco2e_per_unit"]), source),)
-    subject = str(line.get("carrier") or line.get("gas") or "")
-    prefix = {"purchased_heat": "heat:", "grid_electricity": "grid:"}.get(subject, "\0")
-    return tuple(
-        use
-        for key, use in sources.items()
-        if key.startswith(prefix) or f":{subject}:" in key or key.endswith(f":{subject}")
-    )
-
-
-def _row(
-    section: str, line: Mapping[str, Any], fuel_names: Mapping[str, str], zh: bool
-) -> InventoryRow:
     carrier = line.get("carrier")
-    subject = str(line.get("source") or line.get("gas") or "")
+    if carrier:
+        prefix = _CARRIER_KEYS.get(str(carrier), f"fuel:{carrier}:")
+        return tuple(use for key, use in sources.items() if key.startswith(prefix))
+    gas = str(line.get("gas", ""))
+    return _gas_factors(resolve_gas(gas, factors) if factors else gas, sources)
+
+
+def _row(line: Mapping[str, Any], fuel_names: Mapping[str, str], zh: bool) -> tuple[str, str, str]:
+    """A line's source, quantity and unit (a category 3 or 4 line may give only tCO2e)."""
+    carrier = line.get("carrier")
     if carrier:
         subject = carrier_name(str(carrier), fuel_names, zh)
+    else:
+        subject = str(line.get("source") or line.get("gas") or "")
     quantity = line.get("quantity", line.get("tco2e", ""))
     unit = str(line.get("unit") or ("tCO2e" if "tco2e" in line else ""))
-    return InventoryRow(subject, str(quantity), unit, ())
+    return subject, str(quantity), unit
 
 
 def inventory(
     dossier: Mapping[str, Any],
     sources: Mapping[str, FactorUse],
     *,
+    factors: FactorSet | None,
     fuel_names: Mapping[str, str],
     zh: bool,
 ) -> tuple[InventoryTable, ...]:
     """The inventory tables by category, each line with the factor values it used."""
     tables = []
     for section, title in _SECTIONS:
-        lines: Sequence[Mapping[str, Any]] = dossier.get(section) or ()
         rows = tuple(
-            InventoryRow(
-                **{
-                    **_row(section, line, fuel_names, zh).__dict__,
-                    "factors": _factors_for(section, line, sources),
-                }
-            )
-            for line in lines
+            InventoryRow(*_row(line, fuel_names, zh), _factors_for(section, line, sources, factors))
+            for line in dossier.get(section) or ()
         )
         if rows:
             tables.append(InventoryTable(_(title), rows))
@@ -216,9 +246,9 @@ def instruments(dossier: Mapping[str, Any]) -> tuple[InstrumentRow, ...]:
 
 def factor_uses(record: Record, factors: FactorSet | None) -> dict[str, FactorUse]:
     """Every factor value the evaluation used, by key, with its source."""
-    version = str(record.inputs.get("factor_set_version", ""))
+    version, sources = str(record.inputs["factor_set_version"]), set_sources(factors)
     return {
-        key: FactorUse(key, str(value), factor_source(key, factors, version))
+        key: FactorUse(key, str(value), factor_source(key, sources, version))
         for key, value in sorted(record.factor_values.items())
     }
 
@@ -232,9 +262,11 @@ def document(
     factors: FactorSet | None,
     certificate: CertificateFields | None,
     base_url: str,
+    review_history: Sequence[ReviewEntry] = (),
 ) -> Document:
     """Everything a certificate or report of `record` shows, in `language` (already active);
-    `rubric` and `factors` are the edition and set the record names (None if not loaded)."""
+    `rubric` and `factors` are the edition and set the record names (None if not loaded),
+    `review_history` the certification body's steps, oldest first (none: never reviewed)."""
     zh = language.startswith("zh")
     fuel_names = {code: fuel.name_zh for code, fuel in factors.fuels.items()} if factors else {}
     page = present(
@@ -252,14 +284,15 @@ def document(
         kind=kind,
         language=language,
         draft=certificate is None,
-        factory_name=str(factory.get("name") or page.header.factory),
+        factory_name=page.header.factory,
         factory_name_en=str(factory.get("name_en") or ""),
         level_name=level_name(page.star_level),
         certificate=certificate,
         verify_url=url,
         qr_svg=qr_svg(url) if url else "",
         page=page,
-        inventory=inventory(dossier, uses, fuel_names=fuel_names, zh=zh),
+        inventory=inventory(dossier, uses, factors=factors, fuel_names=fuel_names, zh=zh),
         instruments=instruments(dossier),
         factor_values=tuple(uses.values()),
+        review_history=tuple(review_history),
     )

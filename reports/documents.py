@@ -8,13 +8,22 @@ template's agree (one document speaks one language).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from assessments.scoring import rubric as kernel
 from emissions.accounting.factors import FactorSet
-from reports.context import CERTIFICATE, CertificateFields, Document, Record, document
+from reports.context import (
+    CERTIFICATE,
+    CertificateFields,
+    Document,
+    Record,
+    ReviewEntry,
+    document,
+)
 from reports.pdf import Stage, quiet, render_pdf
 
 TEMPLATES = {CERTIFICATE: "reports/certificate.html", "report": "reports/report.html"}
@@ -33,6 +42,7 @@ def build(
     rubric: kernel.Rubric | None,
     factors: FactorSet | None,
     certificate: CertificateFields | None = None,
+    review_history: Sequence[ReviewEntry] = (),
 ) -> tuple[Document, str]:
     """The document's content and its HTML, drawn in `language`."""
     with translation.override(language):
@@ -44,6 +54,7 @@ def build(
             factors=factors,
             certificate=certificate,
             base_url=public_base_url(),
+            review_history=review_history,
         )
         return doc, render_to_string(TEMPLATES[kind], {"doc": doc})
 
@@ -56,6 +67,7 @@ def pdf_bytes(
     rubric: kernel.Rubric | None,
     factors: FactorSet | None,
     certificate: CertificateFields | None = None,
+    review_history: Sequence[ReviewEntry] = (),
     on_stage: Stage = quiet,
 ) -> bytes:
     """The PDF of a certificate or report; `on_stage` follows its progress."""
@@ -67,6 +79,7 @@ def pdf_bytes(
         rubric=rubric,
         factors=factors,
         certificate=certificate,
+        review_history=review_history,
     )
     with translation.override(language):
         return render_pdf(html, on_stage=on_stage)

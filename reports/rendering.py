@@ -26,6 +26,7 @@ from assessments.rubric_editions import scoring_rubric
 from reports.context import CERTIFICATE, LANGUAGES, REPORT, CertificateFields, Record
 from reports.documents import pdf_bytes
 from reports.models import Certificate, RenderedPdf
+from reports.review_history import review_entries
 from zerocarbon.accounts.tenancy import Actor
 from zerocarbon.errors import FieldError, ValidationFailed
 
@@ -110,6 +111,7 @@ def _document(row: RenderedPdf) -> bytes:
         rubric=scoring_rubric(edition) if edition else None,
         factors=assessment_selectors.recorded_factor_set(evaluation.factor_set_version),
         certificate=_certificate_fields(row.certificate),
+        review_history=review_entries(evaluation, row.language),
         on_stage=lambda stage, progress: _stage(row.pk, stage, progress),
     )
 
