@@ -105,6 +105,7 @@ def _inputs(evaluation: Evaluation, *, zh: bool) -> tuple[documents.InventoryTab
     return documents.inventory(
         evaluation.inputs.get("dossier") or {},
         documents.factor_uses(record, factors),
+        factors=factors,
         fuel_names=fuel_names,
         zh=zh,
     )
