@@ -10,6 +10,7 @@ from assessments.urls import (
     history,
     imports,
     results,
+    reviews,
 )
 
 urlpatterns = [
@@ -21,4 +22,5 @@ urlpatterns = [
     *evaluations.urlpatterns,
     *imports.urlpatterns,
     *history.urlpatterns,
+    *reviews.urlpatterns,
 ]

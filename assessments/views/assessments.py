@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from assessments import selectors
+from assessments import review_selectors, selectors
 from assessments.explain import assessment_page
-from assessments.forms.assessments import SubmitForm
+from assessments.forms.assessments import ReplyForm, SubmitForm
 from assessments.models import Assessment
 from assessments.services import workflow
 from zerocarbon.errors import DomainError, NotFound
@@ -31,7 +31,10 @@ def _assessment_or_404(request: HttpRequest, pk: int) -> Assessment:
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     context = assessment_page(request.user, assessment)
-    context["submit_form"] = SubmitForm()
+    body = review_selectors.last_body(assessment)
+    context["submit_form"] = SubmitForm(initial={"certification_body": body})
+    context["rounds"] = review_selectors.rounds_of(request.user, assessment)
+    context["reply_form"] = ReplyForm()
     return render(request, "assessments/detail.html", context)
 
 
@@ -43,7 +46,10 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             submitted = workflow.submit_assessment(
-                request.user, assessment, as_of=form.cleaned_data.get("as_of")
+                request.user,
+                assessment,
+                as_of=form.cleaned_data.get("as_of"),
+                certification_body=form.cleaned_data.get("certification_body"),
             )
         except DomainError as error:
             messages.error(request, error.message)
