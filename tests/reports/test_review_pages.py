@@ -182,6 +182,7 @@ def test_the_english_pages_have_no_chinese_only_leftovers(
     client = english(carol_client)
     pages = [client.get(reverse("review-queue")).content.decode(), page_of(client, review)]
     factory = review.assessment.inventory.factory
+    assert review.evaluation is not None
     allowed = [
         "简体中文",
         factory.name,
