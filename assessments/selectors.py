@@ -360,7 +360,8 @@ _HISTORY_FIELDS = ("pk", "assessment_id", "created_at", "as_of", "total_score", 
 def evaluation_history(assessment: Assessment) -> list[Evaluation]:
     """The assessment's evaluations, oldest first (version 1 first), without their large JSON
     columns (result, inputs, factor values): one query however large the inventory."""
-    return list(assessment.evaluations.only(*_HISTORY_FIELDS).order_by("created_at", "pk"))
+    rows = assessment.evaluations.filter(adjusts=None)  # a review's approved result is no version
+    return list(rows.only(*_HISTORY_FIELDS).order_by("created_at", "pk"))
 
 
 def recorded_evaluation(pk: int) -> Evaluation:

@@ -41,5 +41,7 @@ def evaluation_detail(request: HttpRequest, pk: int, **kwargs: Any) -> HttpRespo
         name: mark_safe(getattr(figures, name))  # noqa: S308
         for name in ("emissions", "electricity", "neutralisation", "monthly_energy")
     }
-    context = {"evaluation": evaluation, "page": page, "charts": charts}
+    # An auditor reads it through her review: she has no assessment page to go back to.
+    owner = selectors.assessments_for(request.user).filter(pk=evaluation.assessment_id).exists()
+    context = {"evaluation": evaluation, "page": page, "charts": charts, "owner": owner}
     return render(request, "assessments/evaluation.html", context)

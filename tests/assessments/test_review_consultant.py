@@ -108,3 +108,25 @@ def test_carol_opens_the_evaluation_under_her_review_and_charlie_does_not(
     url = reverse("evaluation-detail", args=[review.evaluation_id])
     assert carol_client.get(url).status_code == 200
     assert charlie_client.get(url).status_code == 404
+
+
+def test_the_approved_result_says_what_it_left_out_and_is_no_new_version(
+    review: Review, carol: User, alice_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from reports.services import approve_review
+    from tests.assessments.reviewing import decide_all
+
+    decide_all(carol, review, rejected={RETIREMENT_PROOF})
+    with django_capture_on_commit_callbacks(execute=False):
+        approve_review(carol, review, "In order but for the retirement proof.")
+    review.refresh_from_db()
+    approved = review.approved_evaluation
+    assert approved is not None
+    assert approved.adjusts == review.evaluation
+    alice_client.cookies["django_language"] = "en"
+    html = alice_client.get(reverse("evaluation-detail", args=[approved.pk])).content.decode()
+    assert "the result as approved in review" in html.lower()
+    assert RETIREMENT_PROOF in html
+    assert reverse("evaluation-detail", args=[review.evaluation_id]) in html
+    assessment_page = page(alice_client, review)
+    assert "v2" not in assessment_page  # the approved result is no new version
