@@ -14,6 +14,7 @@ KERNELS = (
     "emissions/limits.py",
     "emissions/metering/",
     "assessments/evaluation/",
+    "reports/context.py",
 )
 
 

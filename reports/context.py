@@ -18,6 +18,7 @@ import segno
 
 from assessments.evaluation.figures import carrier_name
 from assessments.evaluation.present import Presented, present
+from assessments.evaluation.sentences import SCOPE_WORDS
 from assessments.scoring import rubric as kernel
 from emissions.accounting.factors import FactorSet
 from emissions.accounting.gases import resolve_gas
@@ -107,6 +108,7 @@ class Document:
     factory_name: str
     factory_name_en: str
     level_name: str
+    grid_scope: str  # the grid factor's scope in words (national, regional, provincial)
     certificate: CertificateFields | None
     verify_url: str
     qr_svg: str
@@ -287,6 +289,7 @@ def document(
         factory_name=page.header.factory,
         factory_name_en=str(factory.get("name_en") or ""),
         level_name=level_name(page.star_level),
+        grid_scope=_(SCOPE_WORDS[str(page.factors["grid_factor_scope"])]),
         certificate=certificate,
         verify_url=url,
         qr_svg=qr_svg(url) if url else "",

@@ -91,7 +91,7 @@ def test_the_english_report_says_each_section_in_english(tmp_path: Path) -> None
         "Platform thresholds",
     ):
         assert heading in text, heading
-    assert "No review yet" in text
+    assert "This evaluation has not been reviewed by a certification body." in text
     assert "Four-star zero-carbon factory" in text
     assert "Draft: not reviewed or approved by a certification body." in text
 
