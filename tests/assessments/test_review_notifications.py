@@ -59,7 +59,8 @@ def test_the_auditors_of_the_body_are_mailed_when_a_round_joins_their_queue(
     review: Review,
 ) -> None:
     assert recipients() == ["carol@example.com"]  # not alice, who submitted; not erin
-    assert mail.outbox[0].subject == f"[ZeroCarbon] {WUXI} 2023: Evaluated, in the queue"
+    # carol chose no language: her mail is in Chinese, the platform's default
+    assert mail.outbox[0].subject == f"[ZeroCarbon] {WUXI} 2023：评价完成，进入审核队列"
     assert reverse("review-detail", args=[review.pk]) in str(mail.outbox[0].body)
 
 
