@@ -316,10 +316,6 @@ def preparers(review: Review) -> set[int]:
     return users
 
 
-def active_review(assessment: Assessment) -> Review | None:
-    return assessment.reviews.filter(status__in=Review.ACTIVE).first()
-
-
 def latest_review(assessment: Assessment) -> Review | None:
     return assessment.reviews.order_by("-number").first()
 
