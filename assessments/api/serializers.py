@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from assessments import selectors
-from assessments.models import Assessment, Evaluation
+from assessments import review_selectors, selectors
+from assessments.models import Assessment, Evaluation, Review, ReviewDecision, ReviewEvent
 from assessments.rubric_editions import DEFAULT_RUBRIC_CODE
 from emissions.api.fields import BodyInput
 
@@ -83,6 +85,66 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
 class SubmitSerializer(serializers.Serializer[None]):
     as_of = serializers.DateField(required=False, help_text="evaluation date (default today)")
+    certification_body = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=review_selectors.certification_bodies(),
+        required=False,
+        allow_null=True,
+        help_text="slug of the certification body that reviews this submission (cert-body); "
+        "left out or null: evaluated only, no review",
+    )
+
+
+class ReviewDecisionSerializer(serializers.ModelSerializer[ReviewDecision]):
+    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    carried_over = serializers.SerializerMethodField(
+        help_text="the verdict of an earlier round on the same unchanged file or gate"
+    )
+
+    class Meta:
+        model = ReviewDecision
+        fields = ["subject", "key", "verdict", "note", "evidence_sha256", "decided_by"]
+        fields += ["decided_at", "carried_over"]
+        read_only_fields = fields
+
+    def get_carried_over(self, decision: ReviewDecision) -> bool:
+        return decision.carried_from_id is not None
+
+
+class ReviewEventSerializer(serializers.ModelSerializer[ReviewEvent]):
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = ReviewEvent
+        fields = ["action", "target", "actor", "text", "at"]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.ModelSerializer[Review]):
+    """A round of a certification body's review, with its decisions and history."""
+
+    certification_body: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    submitted_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decisions = ReviewDecisionSerializer(many=True, read_only=True)
+    events = ReviewEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "number", "certification_body", "status", "evaluation"]
+        fields += ["approved_evaluation", "submitted_by", "submitted_at", "opened_at"]
+        fields += ["decided_by", "decided_at", "reason", "decisions", "events"]
+        read_only_fields = fields
 
 
 class WhatIfSerializer(serializers.Serializer[None]):

@@ -17,13 +17,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments import selectors
+from assessments import review_selectors, selectors
 from assessments.api.filters import AssessmentFilter, EvaluationFilter
 from assessments.api.serializers import (
     AssessmentInput,
     AssessmentSerializer,
     EvaluationSerializer,
     EvaluationSummarySerializer,
+    ReviewSerializer,
     SubmitSerializer,
     WhatIfSerializer,
 )
@@ -95,14 +96,20 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
         request=SubmitSerializer,
         responses={202: AssessmentSerializer},
         description="Submit for evaluation on the worker. `evaluation_queued` false: accepted "
-        "and recorded, the platform queues it when the task queue answers again.",
+        "and recorded, the platform queues it when the task queue answers again. With "
+        "`certification_body` the submission opens a round of that body's review, which joins "
+        "its queue once the evaluation is recorded (a slug that names no certification body: "
+        "400 at `/certification_body`).",
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         params = SubmitSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         assessment = workflow.submit_assessment(
-            request.user, self.get_object(), as_of=params.validated_data.get("as_of")
+            request.user,
+            self.get_object(),
+            as_of=params.validated_data.get("as_of"),
+            certification_body=params.validated_data.get("certification_body"),
         )
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_202_ACCEPTED)
 
@@ -145,6 +152,17 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     def evaluations(self, request: Request, pk: str) -> Response:
         rows = self.get_object().evaluations.order_by("-created_at", "-pk")
         return Response(EvaluationSummarySerializer(rows, many=True).data)
+
+    @extend_schema(
+        responses={200: ReviewSerializer(many=True)},
+        description="The rounds of the assessment's review by certification bodies, newest "
+        "first, each with its decisions on evidence files and gates and its history "
+        "(comments are events with action `commented`).",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def reviews(self, request: Request, pk: str) -> Response:
+        rounds = review_selectors.rounds_of(request.user, self.get_object())
+        return Response(ReviewSerializer([r.review for r in rounds], many=True).data)
 
     @extend_schema(
         tags=["assessments", "dossiers"],

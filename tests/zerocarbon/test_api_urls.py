@@ -44,6 +44,7 @@ API_PATHS = {
     "/api/v1/assessments/{id}/reopen/",
     "/api/v1/assessments/{id}/what-if/",
     "/api/v1/assessments/{id}/evaluations/",
+    "/api/v1/assessments/{id}/reviews/",
     "/api/v1/assessments/{id}/dossier/",
     "/api/v1/evaluations/",
     "/api/v1/evaluations/{id}/",
