@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -13,6 +14,9 @@ from assessments.models import Assessment
 from assessments.services.dossier import import_dossier
 from emissions.models import Inventory
 from zerocarbon.accounts.demo import load_demo_accounts
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DEMO_DOSSIERS = sorted((Path(__file__).resolve().parent / "demo_data").glob("*-dossier.json"))
 
@@ -80,6 +84,34 @@ def attach_demo_evidence(user: object, assessment: Assessment) -> None:
     ):
         upload = SimpleUploadedFile("evidence.pdf", one_page_pdf(), "application/pdf")
         attach_evidence(user, inventory, upload=upload, kind="certificate", reference=reference)  # type: ignore[arg-type]
+    link_demo_answers(user, assessment)  # type: ignore[arg-type]
+
+
+# Two rubric answers of the demo rest on a file of their own, which the auditor judges too.
+DEMO_ANSWER_EVIDENCE = {"ERU-3": "能源管理体系认证证书.pdf", "RED-1": "温室气体核查报告-2023.pdf"}
+
+
+def link_demo_answers(user: User, assessment: Assessment) -> None:
+    """A one-page PDF for each answer of DEMO_ANSWER_EVIDENCE given, linked to it as the
+    answers editor links it (an answer already linked, or missing, is left as it is)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.services.answers import save_answers
+    from emissions.services.evidence import attach_evidence
+
+    answers = {answer.item_id: answer for answer in assessment.answers.all()}
+    taken = set(assessment.inventory.evidence.values_list("reference", flat=True))
+    links = {item: [e.pk for e in answer.evidence.all()] for item, answer in answers.items()}
+    for item, reference in DEMO_ANSWER_EVIDENCE.items():
+        if item not in answers or links[item] or reference in taken:
+            continue
+        upload = SimpleUploadedFile(reference, one_page_pdf(), "application/pdf")
+        document = attach_evidence(
+            user, assessment.inventory, upload=upload, kind="rubric", reference=reference
+        )
+        links[item] = [document.pk]
+    values = {item: answer.value for item, answer in answers.items()}
+    save_answers(user, assessment, values, evidence=links)
 
 
 def one_page_pdf() -> bytes:

@@ -1,9 +1,9 @@
-"""Forms of the public verification pages: a certificate number, a PDF to check."""
+"""Forms of the public verification pages (a certificate number, a PDF to check) and of the
+auditor's pages (the queue's filters, a reason)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Review
@@ -53,32 +53,37 @@ def _boundary_choices() -> list[tuple[str, str]]:
     return [("", str(_("Any boundary"))), ("I", str(_("Type I"))), ("II", str(_("Type II")))]
 
 
-STATUS_CHOICES: list[tuple[str, str | Promise]] = [("", _("Any status")), *Review.Status.choices]
-
-
 class QueueFilterForm(forms.Form):
-    """The queue's filters (GET): status (open unless asked), a factory's name or credit code,
-    boundary, age."""
+    """The queue's filters (GET): status (open unless asked; empty for every status), a
+    factory's name or credit code, boundary, age."""
 
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_status_choices, initial=Review.Status.OPEN
+    status = forms.TypedChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_status_choices,
+        coerce=str,
+        empty_value="",
+        initial=Review.Status.OPEN,
     )
     search = forms.CharField(
         label=_("Factory or credit code"), required=False, max_length=100, strip=True
     )
-    boundary = forms.ChoiceField(label=_("Boundary"), required=False, choices=_boundary_choices)
+    boundary = forms.TypedChoiceField(
+        label=_("Boundary"), required=False, choices=_boundary_choices, coerce=str, empty_value=""
+    )
     older_than_days = forms.IntegerField(
         label=_("Waiting more than (days)"), required=False, min_value=0, max_value=3650
     )
 
     def filters(self) -> QueueFilters:
+        """What the queue selects: the defaults (open ones) for no or invalid filters."""
         if not self.is_bound or not self.is_valid():
             return QueueFilters()
         data = self.cleaned_data
-        status = data.get("status") or "" if "status" in self.data else Review.Status.OPEN
+        asked = "status" in self.data  # an empty status asks for every one
         return QueueFilters(
-            status=status,
-            search=data.get("search") or "",
-            boundary=data.get("boundary") or "",
-            older_than_days=data.get("older_than_days"),
+            status=str(data["status"]) if asked else Review.Status.OPEN,
+            search=str(data["search"]),
+            boundary=str(data["boundary"]),
+            older_than_days=data["older_than_days"],
         )

@@ -26,7 +26,7 @@ from assessments.services import review as reviews
 from reports import review_pages, services
 from reports.forms import QueueFilterForm, ReasonForm
 from reports.models import Certificate
-from zerocarbon.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from zerocarbon.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 OUTCOMES = {
     "approve": services.approve_review,
@@ -38,12 +38,7 @@ OUTCOMES = {
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None)
-    filters = form.filters()
-    queue = review_selectors.queue(request.user, filters)
-    labels = dict(Review.Status.choices)
-    chips = [(status, labels[status], count) for status, count in queue.counts.items()]
-    context = {"form": form, "queue": queue, "chips": chips, "current": filters.status}
+    context = review_pages.queue_page(request.user, QueueFilterForm(request.GET or None))
     return render(request, "reports/review/queue.html", context)
 
 
@@ -116,27 +111,22 @@ def review_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResp
 @login_required
 @require_POST
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke the certificate of an approved round (from its review page)."""
     certificate = Certificate.objects.filter(pk=pk).first()
     if certificate is None:
         raise Http404
-    try:
-        services.revoke_as_auditor(request.user, certificate, request.POST.get("reason", ""))
-    except NotFound:
-        raise Http404 from None
-    except PermissionDenied as denied:
-        raise Forbidden(denied.message) from None
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Certificate {number} is revoked.").format(number=certificate.number)
-        )
-    review = Review.objects.filter(approved_evaluation_id=certificate.evaluation_id).first()
-    return redirect("review-detail", review.pk) if review else redirect("review-queue")
+    approved = Review.objects.filter(approved_evaluation_id=certificate.evaluation_id).first()
+    if approved is None:
+        raise Http404
+    review = _review(request, approved.pk)
+    reason = request.POST.get("reason", "")
+    done = _("Certificate {number} is revoked.").format(number=certificate.number)
+    action = lambda: services.revoke_as_auditor(request.user, certificate, reason)  # noqa: E731
+    return _act(request, review, action, target="revoke", done=done)
 
 
 def _review(request: HttpRequest, pk: int) -> Review:
-    """The review for an auditor of its body, or (read-only) for its submitting organisation."""
+    """The review for an auditor of its body (404 for anyone else, its organisation too)."""
     try:
         return review_selectors.review_to_audit(request.user, pk)
     except NotFound:
@@ -156,7 +146,11 @@ def _writable(request: HttpRequest, pk: int) -> Review:
     return _review(request, pk)
 
 
-def _act(request: HttpRequest, review: Review, action: Any, *, target: str) -> HttpResponse:
+def _act(
+    request: HttpRequest, review: Review, action: Any, *, target: str, done: str = ""
+) -> HttpResponse:
+    """Do `action`; back to the page at `target` (with `done` said), or the page again with
+    the refusal at `target`."""
     try:
         action()
     except ValidationFailed as failed:
@@ -167,6 +161,10 @@ def _act(request: HttpRequest, review: Review, action: Any, *, target: str) -> H
         return _page(request, review, status=403, error=denied.message, target=target)
     except Conflict as conflict:
         return _page(request, review, status=409, error=conflict.message, target=target)
+    except NotFound:  # no such claim in this round
+        raise Http404 from None
+    if done:
+        messages.success(request, done)
     return redirect(f"{review_pages.url(review)}#{review_pages.anchor(target)}")
 
 

@@ -33,7 +33,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = assessment_page(request.user, assessment)
     body = review_selectors.last_body(assessment)
     context["submit_form"] = SubmitForm(initial={"certification_body": body})
-    context["rounds"] = review_selectors.rounds_of(request.user, assessment)
+    context["rounds"] = rounds = review_selectors.rounds_of(request.user, assessment)
+    approved = [r.review for r in rounds if r.review.approved_evaluation_id]
+    context["approved_ids"] = {review.evaluation_id for review in approved}
     context["reply_form"] = ReplyForm()
     return render(request, "assessments/detail.html", context)
 
@@ -56,6 +58,9 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             level, text = SUBMITTED[Assessment.Status(submitted.status)]
             messages.add_message(request, level, _(text))
+    else:
+        message = _("Not submitted: give a valid date and a listed certification body.")
+        messages.error(request, message)
     return redirect("assessment-detail", pk=pk)
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from assessments import selectors
+from assessments import review_selectors, selectors
 from assessments.evaluation.present import Presented
 from assessments.models import Evaluation
 from zerocarbon.accounts.tenancy import Actor
@@ -42,6 +42,6 @@ def evaluation_detail(request: HttpRequest, pk: int, **kwargs: Any) -> HttpRespo
         for name in ("emissions", "electricity", "neutralisation", "monthly_energy")
     }
     # An auditor reads it through her review: she has no assessment page to go back to.
-    owner = selectors.assessments_for(request.user).filter(pk=evaluation.assessment_id).exists()
-    context = {"evaluation": evaluation, "page": page, "charts": charts, "owner": owner}
+    in_review = review_selectors.evaluation_review(request.user, evaluation)
+    context = {"evaluation": evaluation, "page": page, "charts": charts, "in_review": in_review}
     return render(request, "assessments/evaluation.html", context)

@@ -223,7 +223,18 @@ def test_load_demo_puts_the_rated_example_in_the_demo_bodys_queue_with_its_evide
     review = Review.objects.get()
     assert review.certification_body.slug == "cert-body"
     assert review.status == Review.Status.OPEN
-    references = set(review.assessment.inventory.evidence.values_list("reference", flat=True))
-    assert references == {"注销证明-2024-03.pdf", "绿证核发凭证-2023-01.pdf"}
+    evidence = review.assessment.inventory.evidence.all()
+    assert {e.reference for e in evidence} == {
+        "注销证明-2024-03.pdf",
+        "绿证核发凭证-2023-01.pdf",
+        "能源管理体系认证证书.pdf",
+        "温室气体核查报告-2023.pdf",
+    }
+    assert all(e.file.read(5) == b"%PDF-" for e in evidence)
+    linked = review.assessment.answers.filter(evidence__isnull=False)
+    assert sorted(linked.values_list("item_id", "evidence__reference")) == [
+        ("ERU-3", "能源管理体系认证证书.pdf"),
+        ("RED-1", "温室气体核查报告-2023.pdf"),
+    ]
     call_command("load_demo", stdout=StringIO())  # idempotent
     assert Review.objects.count() == 1

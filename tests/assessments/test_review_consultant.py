@@ -130,3 +130,177 @@ def test_the_approved_result_says_what_it_left_out_and_is_no_new_version(
     assert reverse("evaluation-detail", args=[review.evaluation_id]) in html
     assessment_page = page(alice_client, review)
     assert "v2" not in assessment_page  # the approved result is no new version
+
+
+def submit_by_api(client: Client, assessment_pk: int, body: object) -> Any:
+    data: dict[str, Any] = {"as_of": "2025-06-30"}
+    if body is not ...:
+        data["certification_body"] = body
+    url = f"/api/v1/assessments/{assessment_pk}/submit/"
+    return client.post(url, data, content_type="application/json")
+
+
+def test_the_api_submits_to_the_body_its_slug_names(
+    demo: dict[str, Any], alice: User, alice_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    assessment = demo["wuxi"]
+    for reference in (RETIREMENT_PROOF, GEC_PROOF):
+        attach(alice, assessment, reference)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit_by_api(alice_client, assessment.pk, "cert-body")
+    assert response.status_code == 202, response.content
+    review = Review.objects.get(assessment=assessment)
+    assert (review.certification_body.slug, review.status) == ("cert-body", Review.Status.OPEN)
+
+
+@pytest.mark.parametrize("body", [..., None])
+def test_the_api_submits_without_review_when_no_body_is_named(
+    body: object,
+    demo: dict[str, Any],
+    alice_client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit_by_api(alice_client, demo["suzhou"].pk, body)
+    assert response.status_code == 202, response.content
+    assert not Review.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["no-such-body", "org-b"])
+def test_the_api_answers_400_at_certification_body_for_a_slug_of_no_certification_body(
+    slug: str, demo: dict[str, Any], alice_client: Client
+) -> None:
+    response = submit_by_api(alice_client, demo["suzhou"].pk, slug)
+    assert response.status_code == 400
+    paths = [error["path"] for error in response.json()["error"]["errors"]]
+    assert paths == ["/certification_body"]
+    demo["suzhou"].refresh_from_db()
+    assert demo["suzhou"].status == "draft"
+
+
+def test_the_schema_documents_the_body_of_a_submission_and_the_rounds(
+    alice_client: Client,
+) -> None:
+    schema = alice_client.get("/api/v1/schema/?format=json").json()
+    submit = schema["components"]["schemas"]["SubmitRequest"]["properties"]
+    assert "certification_body" in submit
+    assert "/api/v1/assessments/{id}/reviews/" in schema["paths"]
+
+
+def test_the_api_lists_the_rounds_with_decisions_and_comments_for_the_owner_only(
+    review: Review, carol: User, alice_client: Client, charlie_client: Client
+) -> None:
+    reviews.decide(
+        carol, review, subject="evidence", key=GEC_PROOF, verdict="accepted", note="Matches."
+    )
+    reviews.comment(carol, review, target="item:RED-1", text="Which verifier?")
+    url = f"/api/v1/assessments/{review.assessment_id}/reviews/"
+    rounds = alice_client.get(url).json()
+    assert [(r["number"], r["certification_body"], r["status"]) for r in rounds] == [
+        (1, "cert-body", "open")
+    ]
+    decision = rounds[0]["decisions"][0]
+    assert (decision["key"], decision["verdict"], decision["decided_by"]) == (
+        GEC_PROOF,
+        "accepted",
+        "carol",
+    )
+    comments = [e for e in rounds[0]["events"] if e["action"] == "commented"]
+    assert [(c["target"], c["actor"], c["text"]) for c in comments] == [
+        ("item:RED-1", "carol", "Which verifier?")
+    ]
+    assert charlie_client.get(url).status_code == 404
+
+
+def test_the_chinese_page_shows_the_round_in_chinese(
+    review: Review, carol: User, alice_client: Client
+) -> None:
+    reviews.decide(
+        carol, review, subject="evidence", key=GEC_PROOF, verdict="rejected", note="看不清。"
+    )
+    reviews.comment(carol, review, target=f"evidence:{GEC_PROOF}", text="请重新扫描。")
+    html = alice_client.get(reverse("assessment-detail", args=[review.assessment_id])).content
+    text = html.decode()
+    assert "认证机构审核" in text  # "Review by a certification body"
+    assert "看不清。" in text
+    assert "请重新扫描。" in text
+    assert "Review by a certification body" not in text
+
+
+def test_a_reopen_posted_while_the_round_is_open_is_refused_in_words(
+    review: Review, alice_client: Client
+) -> None:
+    alice_client.cookies["django_language"] = "en"
+    url = reverse("assessment-new-version", args=[review.assessment_id])
+    response = alice_client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "assessment-detail", args=[review.assessment_id]
+    )
+    assert "is reviewing this version" in response.content.decode()
+    review.assessment.refresh_from_db()
+    assert review.assessment.status == "evaluated"
+
+
+def test_changes_requested_calls_for_a_new_version_with_the_reopen_button(
+    review: Review, carol: User, alice_client: Client
+) -> None:
+    reviews.request_changes(carol, review, "Rescan the retirement proof.")
+    html = page(alice_client, review)
+    assert "Changes are requested: start a new version" in html
+    assert "Rescan the retirement proof." in html
+    assert reverse("assessment-new-version", args=[review.assessment_id]) in html
+
+
+def test_a_reply_without_text_is_refused_with_a_message(
+    review: Review, alice_client: Client
+) -> None:
+    alice_client.cookies["django_language"] = "en"
+    url = reverse("assessment-review-reply", args=[review.assessment_id, review.pk])
+    response = alice_client.post(url, {"text": ""}, follow=True)
+    assert "Write your reply" in response.content.decode()
+    assert not ReviewEvent.objects.filter(review=review, action="commented").exists()
+
+
+def approved(review: Review, carol: User, on_commit: Any) -> Review:
+    from reports.services import approve_review
+    from tests.assessments.reviewing import decide_all
+
+    decide_all(carol, review, rejected={RETIREMENT_PROOF})
+    with on_commit(execute=False):
+        approve_review(carol, review, "In order but for the retirement proof.")
+    review.refresh_from_db()
+    return review
+
+
+def test_the_approved_result_names_its_round_and_body_and_the_submitted_one_links_to_it(
+    review: Review, carol: User, alice_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    review = approved(review, carol, django_capture_on_commit_callbacks)
+    alice_client.cookies["django_language"] = "en"
+    result = reverse("evaluation-detail", args=[review.approved_evaluation_id])
+    html = alice_client.get(result).content.decode()
+    assert "approved in review round 1 by" in html
+    assert "Example Certification Centre" in html
+    submitted = reverse("evaluation-detail", args=[review.evaluation_id])
+    html = alice_client.get(submitted).content.decode()
+    assert "Approved in review round 1 by" in html
+    assert f'href="{result}"' in html
+    assert "approved in review" in page(alice_client, review)  # the version's label
+
+
+def test_carol_reads_the_approved_result_and_goes_back_to_her_review(
+    review: Review,
+    carol: User,
+    carol_client: Client,
+    charlie_client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    review = approved(review, carol, django_capture_on_commit_callbacks)
+    url = reverse("evaluation-detail", args=[review.approved_evaluation_id])
+    carol_client.cookies["django_language"] = "en"
+    response = carol_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="{reverse("review-detail", args=[review.pk])}"' in html
+    assert reverse("assessment-detail", args=[review.assessment_id]) not in html
+    assert charlie_client.get(url).status_code == 404

@@ -105,7 +105,7 @@ def test_carol_rejects_alice_fixes_and_carol_certifies(
     expect(panel).to_contain_text("请更换注销证明后重新提交。")
     expect(panel).to_contain_text(RETIREMENT_PROOF)
     shot(alice_page, "review-04-changes-requested-en")
-    alice_page.locator("form[action$='/new-version/'] button[type=submit]").click()
+    panel.locator("form[action$='/new-version/'] button[type=submit]").click()
     alice_page.goto(f"/inventories/{assessment.inventory_id}/evidence/")
     replace = alice_page.locator("table.evidence-list tbody tr", has_text=RETIREMENT_PROOF)
     replace.locator("input[type=file]").set_input_files(EVIDENCE_PDF)  # type: ignore[arg-type]
