@@ -133,6 +133,7 @@ def build_template(data: TemplateData) -> bytes:
     gate_columns = [Column(gate, "", "bool", "booleans") for gate, _label in data.gates]
     _keyed(workbook, GATES_SHEET, gate_rows, ranges, gate_columns)
     _answers(workbook, data, ranges)
+    _cells_as_text(workbook)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -170,6 +171,20 @@ def _header(sheet: Worksheet, labels: Sequence[str]) -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+
+
+def _cells_as_text(workbook: Workbook) -> None:
+    """Formula injection (OWASP "CSV injection"): openpyxl stores any text starting with "="
+    as a formula, so a factory or measure named `=HYPERLINK(…)` would run in the consultant's
+    Excel. The template never holds a formula of its own (the dropdowns' ranges live in the
+    data validations), so every such cell is written back as the plain text it is: it reads
+    back unchanged, and Excel shows it without evaluating it. Text starting with + - @ is
+    already stored as a string cell, which Excel never evaluates."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _list_sheet(
