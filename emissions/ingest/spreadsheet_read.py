@@ -52,6 +52,12 @@ _DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})( 00:00:00)?")
 _TRUE = {"true", "yes", "y", "1", "是", "对"}
 _FALSE = {"false", "no", "n", "0", "否", "错"}
 _IGNORED_SHEETS = {INSTRUCTIONS_SHEET, LISTS_SHEET, ERRORS_SHEET}
+# Zip bombs: an .xlsx is a zip archive, and a 1 MB upload can unpack to gigabytes. A full
+# template (20,000 lines a section) unpacks to about 20 MB, so 64 MiB and 2,000 parts leave
+# room. The sizes are the central directory's; zipfile never unpacks a part beyond its
+# declared size (it stops there and fails the CRC), so they bound what pandas can expand.
+WORKBOOK_MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+WORKBOOK_MAX_PARTS = 2000
 _HEADER_KEYS = {column.key: column for column in HEADER_FIELDS}
 
 
@@ -118,6 +124,7 @@ class ParsedWorkbook:
 
 def load_rows(data: bytes) -> dict[str, Rows]:
     """Every sheet as rows of trimmed text (None for an empty cell)."""
+    _refuse_zip_bomb(data)
     try:
         frames = pandas.read_excel(
             io.BytesIO(data), sheet_name=None, dtype=str, header=None, engine="openpyxl"
@@ -126,6 +133,28 @@ def load_rows(data: bytes) -> dict[str, Rows]:
         message = _("The file cannot be opened as an Excel workbook (.xlsx): {error}")
         raise UnreadableWorkbook(message.format(error=error)) from None
     return {str(name): _plain_rows(frame) for name, frame in frames.items()}
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip at all: pandas names what is wrong with it
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > WORKBOOK_MAX_PARTS or unpacked > WORKBOOK_MAX_UNPACKED_BYTES:
+        message = _(
+            "The workbook is refused: it unpacks to {size} MB in {parts} parts, more than the"
+            " {limit} MB and {max_parts} parts a workbook may hold. Is it really the template?"
+        )
+        raise UnreadableWorkbook(
+            message.format(
+                size=unpacked // (1024 * 1024),
+                parts=len(parts),
+                limit=WORKBOOK_MAX_UNPACKED_BYTES // (1024 * 1024),
+                max_parts=WORKBOOK_MAX_PARTS,
+            )
+        )
 
 
 def _plain_rows(frame: pandas.DataFrame) -> Rows:
