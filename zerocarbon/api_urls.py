@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import urls as assessment_urls
@@ -32,7 +32,7 @@ for prefix, viewset, basename in (*emission_urls.ROUTES, *assessment_urls.ROUTES
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     *assessment_urls.urlpatterns,
     *emission_urls.urlpatterns,
     *router.urls,

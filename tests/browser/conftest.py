@@ -20,6 +20,7 @@ from django.test import Client
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    ConsoleMessage,
     Page,
     ViewportSize,
     expect,
@@ -77,6 +78,7 @@ def _cookie(name: str, value: str, host: str) -> dict[str, str]:
 @pytest.fixture
 def new_context(browser: Browser, live_server: object) -> Iterator[Callable[..., BrowserContext]]:
     contexts: list[BrowserContext] = []
+    violations: list[str] = []  # the content security policy's refusals, on any page
 
     def make(
         user: User | None = None, *, language: str = "zh-hans", phone: bool = False
@@ -95,12 +97,19 @@ def new_context(browser: Browser, live_server: object) -> Iterator[Callable[...,
             session = client.cookies[settings.SESSION_COOKIE_NAME].value
             cookies.append(_cookie(settings.SESSION_COOKIE_NAME, session, host))
         context.add_cookies(cookies)  # type: ignore[arg-type]
+        context.on("console", lambda message: _csp_violation(message, violations))
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == [], "the pages broke their content security policy"
+
+
+def _csp_violation(message: ConsoleMessage, violations: list[str]) -> None:
+    if "Content Security Policy" in message.text:
+        violations.append(f"{message.location.get('url')}: {message.text}")
 
 
 @pytest.fixture

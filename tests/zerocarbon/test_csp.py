@@ -1,0 +1,50 @@
+"""The content security policy (issue 11, security; decision 101): every answer carries it,
+and no template relies on what it forbids (inline script, inline event handlers, htmx's
+eval'd hx-on attributes). The browser tests fail on any violation the pages report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tests.conftest import ROOT
+
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
+HANDLER = re.compile(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.IGNORECASE)
+
+
+def _policy(client: Client, path: str) -> dict[str, str]:
+    header = client.get(path)["Content-Security-Policy"]
+    directives = (part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+    return {name: value for name, value in directives}
+
+
+@pytest.mark.django_db
+def test_a_page_forbids_inline_script_framing_and_foreign_forms(client: Client) -> None:
+    policy = _policy(client, "/accounts/login/")
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["form-action"] == "'self'"
+    assert "unsafe" not in policy["script-src"] + policy["style-src"]
+
+
+@pytest.mark.django_db
+def test_the_api_answers_and_its_docs_carry_the_policy_too(client: Client) -> None:
+    assert _policy(client, "/api/v1/factories/")["script-src"] == "'self'"
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert "Content-Security-Policy" in docs
+    assert INLINE_SCRIPT.search(docs.content.decode()) is None  # Swagger's split view
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_no_template_has_inline_script_or_event_handlers(template: Path) -> None:
+    text = template.read_text(encoding="utf-8")
+    assert INLINE_SCRIPT.search(text) is None
+    assert HANDLER.search(text) is None
