@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-stamp
 # Tests run against PostgreSQL unless DATABASE_URL says otherwise (CI sets it explicitly).
 TEST_DATABASE_URL ?= postgres://zerocarbon@127.0.0.1:5432/zerocarbon
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist processes (CI has two cores); each gets its own test database and broker.
+TEST_PROCESSES ?= 2
 
 .PHONY: install run worker test lint typecheck contracts migrations-check compose-check pytest bench clean messages
 
@@ -49,7 +51,7 @@ compose-check: install
 pytest: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
 	CELERY_TEST_BROKER_URL=$${CELERY_TEST_BROKER_URL:-$(TEST_BROKER_URL)} \
-	$(BIN)/pytest -p no:cacheprovider --cov --cov-report=term:skip-covered --cov-report=xml:var/coverage.xml -q
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_PROCESSES) --dist loadfile --cov --cov-report=term:skip-covered --cov-report=xml:var/coverage.xml -q
 	$(BIN)/python .ci/check_kernel_coverage.py var/coverage.xml
 
 test: lint typecheck contracts migrations-check compose-check pytest

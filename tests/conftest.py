@@ -24,7 +24,20 @@ from zerocarbon.accounts.models import Organisation
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
-BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+def _broker_url() -> str:
+    """The test broker: CELERY_TEST_BROKER_URL's Redis database for the first (or only) test
+    process, the next lower one for each further pytest-xdist process (gw1 → 14 when the base
+    is 15), so that a process flushing its broker never drops another's tasks."""
+    base = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker.removeprefix("gw") or 0)
+    prefix, _, database = base.rpartition("/")
+    return f"{prefix}/{int(database) - index}" if index else base
+
+
+BROKER_URL = _broker_url()
 
 
 def _missing(reason: str) -> None:

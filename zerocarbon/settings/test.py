@@ -15,7 +15,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# One folder per pytest-xdist process (gw0, gw1), so that no process sees another's files.
+MEDIA_ROOT = VAR_DIR / f"test-media-{env_str('PYTEST_XDIST_WORKER', default='gw0')}"  # noqa: F405
 
 # Test hook: the worker sleeps this long inside the evaluation task, so that a test can kill
 # it mid-task (tests/assessments/test_worker.py). Zero everywhere else.
