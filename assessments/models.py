@@ -381,3 +381,109 @@ class ReviewEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Review events are records: they are never modified.")
         super().save(*args, **kwargs)
+
+
+# Re-rating after a new factor set is published (issue 11): a batch previews, for every
+# assessment whose latest result is not approved and not in review, what the new set would
+# rate; once an admin confirms the preview, the workers record those results. Approved
+# evaluations are never touched (a re-statement goes through review).
+
+
+class RerateBatch(models.Model):
+    class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("Computing the preview")
+        PREVIEWED = "previewed", _("Preview ready")
+        APPLYING = "applying", _("Re-rating")
+        APPLIED = "applied", _("Re-rated")
+        DISCARDED = "discarded", _("Discarded")
+
+    RUNNING = (Status.PREVIEWING, Status.APPLYING)
+
+    factor_set = models.ForeignKey(
+        "emissions.FactorSet", on_delete=models.PROTECT, related_name="rerate_batches"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWING)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the assessments and evaluations the preview rated"
+    )
+    total = models.PositiveIntegerField(default=0)
+    excluded = models.JSONField(
+        default=dict, help_text="assessments left out, by reason (approved, in review, …)"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The outbox and lease of the running phase: chunks are published after the commit; the
+    # sweep publishes the remaining items again when no chunk has reported for a lease.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("re-rating")
+        verbose_name_plural = _("re-ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["previewing", "previewed", "applying", "applied", "discarded"]
+                ),
+                name="rerate_batch_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"re-rating {self.pk} with {self.factor_set_id}"
+
+
+class RerateItem(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the preview")
+        PREVIEWED = "previewed", _("Previewed")
+        UNRATED = "unrated", _("Cannot be rated with the new set")
+        APPLIED = "applied", _("Re-rated")
+        SKIPPED = "skipped", _("Skipped: changed since the preview")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(RerateBatch, on_delete=models.CASCADE, related_name="items")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
+    previous_evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, related_name="+", help_text="the result replaced"
+    )
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    before = ExactJSONField(default=dict, help_text="score, stars, zero-carbon, boundary tCO2e")
+    after = ExactJSONField(default=dict, help_text="the same with the new factor set")
+    changed = models.BooleanField(null=True, help_text="whether score, stars or tCO2e change")
+    evaluation = models.ForeignKey(
+        Evaluation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reratings",
+        help_text="the evaluation recorded with the new factor set",
+    )
+    error_texts = models.JSONField(default=dict, blank=True, help_text="why, by language code")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "assessment"], name="rerate_item_once_per_batch"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=["pending", "previewed", "unrated", "applied", "skipped", "failed"]
+                ),
+                name="rerate_item_state_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["batch", "state"], name="rerate_item_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} in re-rating {self.batch_id}"

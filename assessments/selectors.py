@@ -99,17 +99,22 @@ def _active_language() -> str:
 
 
 def evaluation_input(
-    assessment: Assessment, *, as_of: date, document: dict[str, Any] | None = None
+    assessment: Assessment,
+    *,
+    as_of: date,
+    document: dict[str, Any] | None = None,
+    factor_set: FactorSet | None = None,
 ) -> FullDossier:
     """The frozen input of every evaluation of a stored assessment: its dossier (or a changed
     copy of it, `document`) read as of `as_of` with its inventory's factor set. The worker,
     the live preview and what-if all start here and go on to `evaluate_full`; the caller
     checked read permission (the assessment came from a scoped selector). Raises
-    DossierRejected listing every error."""
+    DossierRejected listing every error. `factor_set`: another published set than the
+    inventory's (a re-rating's preview)."""
     return read_full_dossier(
         document or export_dossier(assessment),
         as_of=as_of,
-        factor_set=assessment.inventory.factor_set,
+        factor_set=factor_set or assessment.inventory.factor_set,
     )
 
 

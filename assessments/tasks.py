@@ -19,7 +19,7 @@ from django.db import InterfaceError, OperationalError
 
 from assessments import notifications
 from assessments.services import evaluation as evaluations
-from assessments.services import import_jobs, workflow
+from assessments.services import import_jobs, rerate, workflow
 from assessments.services.workflow import in_every_language
 
 logger = logging.getLogger(__name__)
@@ -119,3 +119,27 @@ def send_review_mail_task(
             logger.error("review mail of event %s not sent: %r", event_id, error)
             raise
         raise self.retry(exc=error, countdown=2**self.request.retries) from error
+
+
+@shared_task(
+    bind=True,
+    name="assessments.rerate_chunk",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+)
+def rerate_chunk_task(self: Task[[int, list[int]], int], batch_id: int, item_ids: list[int]) -> int:
+    """Preview or apply a re-rating for some of its items (services.rerate.run_chunk)."""
+    try:
+        return rerate.run_chunk(batch_id, item_ids)
+    except TRANSIENT as error:
+        raise self.retry(exc=error, countdown=2**self.request.retries) from error
+
+
+@shared_task(name="assessments.sweep_reratings", ignore_result=True)
+def sweep_reratings_task() -> list[int]:
+    """Beat, every minute: hand over again the re-ratings whose chunks went quiet."""
+    published = rerate.sweep()
+    if published:
+        logger.warning("sweep: republished re-ratings %s", published)
+    return published

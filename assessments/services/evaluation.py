@@ -180,6 +180,13 @@ def store_adjustment(
     return existing or _store(assessment, evaluated, adjusts.as_of, adjusts=adjusts)
 
 
+def store_rerating(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluation:
+    """Record a re-rating with a newer factor set (services.rerate): the submitted dossier
+    rated again, under the assessment's row lock (stored once: same inputs, same row)."""
+    existing = assessment.evaluations.filter(input_sha256=evaluated.input_sha256).first()
+    return existing or _store(assessment, evaluated, as_of)
+
+
 def _store(
     assessment: Assessment, evaluated: Evaluated, as_of: date, *, adjusts: Evaluation | None = None
 ) -> Evaluation:

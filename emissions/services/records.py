@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from emissions import history, selectors
 from emissions.dossier.claims import RANGED_SECTIONS, document_claims
 from emissions.dossier.registries import RegistryDirectory
-from emissions.models import Factory, Inventory, SerialClaim
+from emissions.models import FactorSet, Factory, Inventory, SerialClaim
 from emissions.services import changes
 from emissions.services.inventory import (
     LINE_MODELS,
@@ -52,6 +52,14 @@ def lock_inventory(inventory_pk: int) -> None:
     """From now on the inventory does not change: the assessment workflow calls this in the
     transaction of a submission."""
     _set_status(inventory_pk, Inventory.Status.LOCKED)
+
+
+def move_to_factor_set(inventory_pk: int, factor_set: FactorSet) -> None:
+    """Rate the inventory with another published factor set from now on (a re-rating after a
+    new set was published; its data stays as it is, locked or not). Recorded in the trail."""
+    if not factor_set.is_published:
+        raise ValueError(f"factor set {factor_set.version} is not published")
+    history.update_recorded(Inventory.objects.filter(pk=inventory_pk), factor_set=factor_set)
 
 
 def hold_inventory(inventory_pk: int) -> None:

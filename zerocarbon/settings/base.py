@@ -312,7 +312,16 @@ LOGGING = {
 # Submissions always finish: every minute, publish again the evaluations the broker never took
 # or must have lost (assessments.services.workflow.sweep_submissions). A sweep nobody ran within the
 # minute is dropped: the next one does the same work.
+# A re-rating's chunks report to their batch; when none has for this long, the sweep hands
+# the remaining items to the queue again (a worker died, or the broker lost the messages).
+ZEROCARBON_RERATE_LEASE_SECONDS = env_int("ZEROCARBON_RERATE_LEASE_SECONDS", default=120)
+
 CELERY_BEAT_SCHEDULE = {
+    "assessments.sweep_reratings": {
+        "task": "assessments.sweep_reratings",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "assessments.sweep_submissions": {
         "task": "assessments.sweep_submissions",
         "schedule": 60.0,

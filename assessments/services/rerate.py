@@ -1,0 +1,449 @@
+"""Re-rating after a new factor set is published, with a preview of its impact (issue 11).
+
+An admin publishes a set; a batch (`RerateBatch`) lists every assessment in scope with the
+result it holds, and the workers compute what the new set would rate (the preview: nothing
+but the batch's own rows is written). The admin reads which assessments change, in score,
+stars or boundary tCO2e, and confirms; the workers then move each inventory to the new set
+and record its evaluation. Both phases run in chunks of items on any number of workers.
+
+In scope: an evaluated assessment on another factor set whose latest submitted evaluation
+was not approved and which no review round is reading. Left out, and counted by reason in
+the preview: approved results (an approved evaluation never changes; it is re-stated through
+a review), assessments in review (the auditor decides on what was submitted), submissions
+being evaluated, drafts and failed evaluations (rated with the new set once submitted after
+their inventory moves, which their consultant does).
+
+Each phase is safe against lost and repeated work: an item is taken under its row lock
+(`SKIP LOCKED`), done in one transaction and marked, so a chunk delivered twice or run after
+its worker died does each item once; the re-rated evaluation itself is idempotent (same
+inputs, same row). Chunks are published after the commit; a broker that cannot be reached
+only delays them: the sweep publishes the remaining items again once no chunk has reported
+for a lease (`ZEROCARBON_RERATE_LEASE_SECONDS`).
+
+Confirmation names the preview's fingerprint (the assessments and the evaluations it rated):
+if anything in scope changed since, the confirmation is refused and a new preview is needed,
+so what is applied is what the admin read. An item that changes between confirmation and its
+turn (reopened, submitted to a review) is skipped and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import selectors
+from assessments.evaluation.engine import Evaluated
+from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Review
+from assessments.services import evaluation as evaluations
+from assessments.services.workflow import PUBLISH_ERRORS, PUBLISH_RETRY_POLICY, in_every_language
+from emissions.models import FactorSet
+from emissions.services import records
+from zerocarbon.errors import Conflict, DomainError
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 25  # items a task takes: small enough to spread over the workers
+SWEEP_BATCHES = 20
+
+
+class RerateRefused(Conflict):
+    """A preview or confirmation that cannot be made as asked (409)."""
+
+    code = "rerate_refused"
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    done: int
+    by_state: dict[str, int]
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else self.done * 100 // self.total
+
+
+# --- Scope ----------------------------------------------------------------------------------
+
+
+def _latest_submitted() -> Subquery:
+    newest = Evaluation.objects.filter(assessment=OuterRef("pk"), adjusts=None)
+    return Subquery(newest.order_by("-created_at", "-pk").values("pk")[:1])
+
+
+def _annotated() -> QuerySet[Assessment]:
+    approved = Review.objects.filter(
+        assessment=OuterRef("pk"),
+        status=Review.Status.APPROVED,
+        evaluation=OuterRef("latest_evaluation"),
+    )
+    in_review = Review.objects.filter(assessment=OuterRef("pk"), status__in=Review.ACTIVE)
+    return Assessment.objects.annotate(
+        latest_evaluation=_latest_submitted(),
+        approved=Exists(approved),
+        in_review=Exists(in_review),
+    )
+
+
+def _in_scope(factor_set: FactorSet) -> Q:
+    return (
+        Q(status=Assessment.Status.EVALUATED, approved=False, in_review=False)
+        & Q(latest_evaluation__isnull=False)
+        & ~Q(inventory__factor_set=factor_set)
+    )
+
+
+def _excluded(factor_set: FactorSet) -> dict[str, int]:
+    """What is left out, by reason (an assessment counted under its first reason)."""
+    others = _annotated().exclude(inventory__factor_set=factor_set)
+    counts = {"approved": 0, "in_review": 0, "evaluating": 0, "not_rated": 0}
+    for status, approved, in_review in others.values_list("status", "approved", "in_review"):  # type: ignore[misc]
+        reason = _reason_left_out(status, approved=approved, in_review=in_review)
+        if reason:
+            counts[reason] += 1
+    return counts
+
+
+def _reason_left_out(status: str, *, approved: bool, in_review: bool) -> str | None:
+    if status == Assessment.Status.EVALUATED and approved:
+        return "approved"
+    if in_review:
+        return "in_review"
+    if status == Assessment.Status.SUBMITTED:
+        return "evaluating"
+    if status in (Assessment.Status.DRAFT, Assessment.Status.FAILED):
+        return "not_rated"
+    return None  # evaluated, not approved, not in review: in scope
+
+
+def _scope_rows(factor_set: FactorSet) -> list[tuple[int, int]]:
+    """(assessment, its latest submitted evaluation) of every assessment in scope."""
+    rows = _annotated().filter(_in_scope(factor_set)).order_by("pk")
+    return list(rows.values_list("pk", "latest_evaluation"))  # type: ignore[misc]
+
+
+def fingerprint(factor_set: FactorSet, rows: Iterable[tuple[int, int]]) -> str:
+    lines = [factor_set.version, *(f"{a}:{e}" for a, e in sorted(rows))]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+# --- Commands ---------------------------------------------------------------------------------
+
+
+def start_preview(user: User | None, factor_set: FactorSet) -> RerateBatch:
+    """A new batch listing everything in scope; its preview is computed on the workers."""
+    if not factor_set.is_published:
+        raise RerateRefused(
+            _("Factor set {version} is not published: publish it before re-rating.").format(
+                version=factor_set.version
+            )
+        )
+    with transaction.atomic():
+        _refuse_while_running()
+        rows = _scope_rows(factor_set)
+        batch = RerateBatch.objects.create(
+            factor_set=factor_set,
+            status=RerateBatch.Status.PREVIEWING if rows else RerateBatch.Status.PREVIEWED,
+            fingerprint=fingerprint(factor_set, rows),
+            total=len(rows),
+            excluded=_excluded(factor_set),
+            created_by=user,
+            finished_at=None if rows else timezone.now(),
+        )
+        RerateItem.objects.bulk_create(
+            RerateItem(batch=batch, assessment_id=a, previous_evaluation_id=e) for a, e in rows
+        )
+        _publish_on_commit(batch)
+    return batch
+
+
+def confirm(user: User | None, batch: RerateBatch, seen: str) -> RerateBatch:
+    """Apply a preview: refused unless it is ready and still what is in scope (`seen`, the
+    fingerprint the admin read)."""
+    with transaction.atomic():
+        locked = (
+            RerateBatch.objects.select_for_update().select_related("factor_set").get(pk=batch.pk)
+        )
+        if locked.status != RerateBatch.Status.PREVIEWED:
+            raise RerateRefused(
+                _(
+                    "Re-rating {number} is {status}: only a finished preview can be confirmed."
+                ).format(number=locked.pk, status=locked.get_status_display())
+            )
+        _refuse_while_running()
+        current = fingerprint(locked.factor_set, _scope_rows(locked.factor_set))
+        if seen != locked.fingerprint or current != locked.fingerprint:
+            raise RerateRefused(
+                _(
+                    "The assessments in scope changed since this preview (new results, reviews"
+                    " or re-openings): nothing was re-rated. Preview again and confirm that."
+                )
+            )
+        locked.status = RerateBatch.Status.APPLYING
+        locked.confirmed_by, locked.confirmed_at = user, timezone.now()
+        locked.enqueued_at = locked.heartbeat_at = locked.finished_at = None
+        locked.save()
+        _publish_on_commit(locked)
+    return locked
+
+
+def discard(batch: RerateBatch) -> RerateBatch:
+    """Drop a preview nobody will confirm (it changed nothing)."""
+    with transaction.atomic():
+        locked = RerateBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status not in (RerateBatch.Status.PREVIEWING, RerateBatch.Status.PREVIEWED):
+            raise RerateRefused(
+                _("Re-rating {number} is {status}: it can no longer be discarded.").format(
+                    number=locked.pk, status=locked.get_status_display()
+                )
+            )
+        locked.status, locked.finished_at = RerateBatch.Status.DISCARDED, timezone.now()
+        locked.save(update_fields=["status", "finished_at"])
+    return locked
+
+
+def _refuse_while_running() -> None:
+    running = RerateBatch.objects.filter(status=RerateBatch.Status.APPLYING).first()
+    if running is not None:
+        raise RerateRefused(
+            _("Re-rating {number} is still running; wait until it has finished.").format(
+                number=running.pk
+            )
+        )
+
+
+def progress(batch: RerateBatch) -> Progress:
+    counts = dict(batch.items.values("state").annotate(n=Count("pk")).values_list("state", "n"))
+    waiting = RerateItem.State.PENDING if batch.status == "previewing" else "previewed"
+    busy = batch.status in RerateBatch.RUNNING
+    done = batch.total - (counts.get(waiting, 0) if busy else 0)
+    return Progress(batch.total, done, counts)
+
+
+def changed_items(batch: RerateBatch) -> QuerySet[RerateItem]:
+    """The items whose result changes, and those the new set cannot rate, for the preview."""
+    return (
+        batch.items.filter(Q(changed=True) | Q(state=RerateItem.State.UNRATED))
+        .select_related("assessment__inventory__factory", "evaluation")
+        .order_by("assessment__inventory__factory__name", "assessment__inventory__year")
+    )
+
+
+# --- The workers' part ------------------------------------------------------------------------
+
+# Which items a phase works on, and what it does with one.
+_PHASES: dict[str, tuple[str, Callable[[RerateItem, FactorSet], None]]] = {}
+
+
+def run_chunk(batch_id: int, item_ids: list[int]) -> int:
+    """Do the batch's current phase for these items; the number done here."""
+    batch = RerateBatch.objects.select_related("factor_set").get(pk=batch_id)
+    if batch.status not in RerateBatch.RUNNING:
+        return 0
+    waiting, work = _PHASES[batch.status]
+    _heartbeat(batch_id)
+    done = 0
+    for item_id in item_ids:
+        with transaction.atomic():
+            item = (
+                RerateItem.objects.select_for_update(skip_locked=True)
+                .filter(pk=item_id, batch_id=batch_id, state=waiting)
+                .first()
+            )
+            if item is None:  # done by another delivery, or being done now
+                continue
+            _do(work, item, batch.factor_set)
+            done += 1
+    _heartbeat(batch_id)
+    _finish_if_done(batch_id)
+    return done
+
+
+# The database or broker gone for a moment: the task retries the chunk.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+def _do(work: Callable[[RerateItem, FactorSet], None], item: RerateItem, fs: FactorSet) -> None:
+    """One item's work in a savepoint; an unexpected error fails the item (in words, with a
+    reference to the log) instead of stopping the batch."""
+    try:
+        with transaction.atomic():
+            work(item, fs)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        reference = f"rerate-{item.batch_id}-{item.pk}"
+        logger.exception("re-rating item %s failed [%s]", item.pk, reference)
+        item.state = RerateItem.State.FAILED
+        item.error_texts = in_every_language(partial(_failed_message, error, reference))
+        item.save(update_fields=["state", "error_texts", "updated_at"])
+
+
+def _failed_message(error: Exception, reference: str) -> str:
+    return _(
+        "Re-rating failed unexpectedly ({kind}); nothing was recorded for it. Contact support"
+        " with reference {reference}."
+    ).format(kind=type(error).__name__, reference=reference)
+
+
+def _preview_item(item: RerateItem, factor_set: FactorSet) -> None:
+    previous = item.previous_evaluation
+    item.before = summary(previous.result)
+    try:
+        evaluated = _rerated(item.assessment, previous, factor_set)
+    except DomainError:
+        item.state, item.changed = RerateItem.State.UNRATED, None
+        item.error_texts = _refusal_in_every_language(item.assessment, previous, factor_set)
+    else:
+        item.after = summary(evaluated.result)
+        item.state, item.changed = RerateItem.State.PREVIEWED, _differs(item.before, item.after)
+    item.save()
+
+
+def _apply_item(item: RerateItem, factor_set: FactorSet) -> None:
+    assessment = Assessment.objects.select_for_update().get(pk=item.assessment_id)
+    still = _annotated().filter(_in_scope(factor_set), pk=assessment.pk).first()
+    if still is None or still.latest_evaluation != item.previous_evaluation_id:  # type: ignore[attr-defined]
+        item.state = RerateItem.State.SKIPPED
+        item.save(update_fields=["state", "updated_at"])
+        return
+    records.move_to_factor_set(assessment.inventory_id, factor_set)
+    assessment.refresh_from_db()
+    previous = item.previous_evaluation
+    evaluated = _rerated(assessment, previous, factor_set)
+    item.evaluation = evaluations.store_rerating(assessment, evaluated, previous.as_of)
+    item.after, item.state = summary(item.evaluation.result), RerateItem.State.APPLIED
+    item.changed = _differs(item.before or summary(previous.result), item.after)
+    item.save()
+
+
+_PHASES[RerateBatch.Status.PREVIEWING] = (RerateItem.State.PENDING, _preview_item)
+_PHASES[RerateBatch.Status.APPLYING] = (RerateItem.State.PREVIEWED, _apply_item)
+
+
+def _rerated(assessment: Assessment, previous: Evaluation, factor_set: FactorSet) -> Evaluated:
+    """The submitted dossier that `previous` rated, read with `factor_set`, through the one
+    evaluation seam (as of the same date, with the meters' coverage as a submission has it)."""
+    full = selectors.evaluation_input(
+        assessment,
+        as_of=previous.as_of,
+        document=previous.inputs["dossier"],
+        factor_set=factor_set,
+    )
+    return evaluations.evaluate_input(assessment, full, previous.as_of)
+
+
+def _refusal_in_every_language(
+    assessment: Assessment, previous: Evaluation, factor_set: FactorSet
+) -> dict[str, str]:
+    def message() -> str:
+        try:
+            _rerated(assessment, previous, factor_set)
+        except DomainError as refusal:
+            details = "; ".join(f"{e.path}: {e.message}" for e in refusal.errors)
+            return f"{refusal.message} {details}".strip()
+        return _("The new factor set rated it after all; preview again.")
+
+    return in_every_language(message)
+
+
+def summary(result: dict[str, Any]) -> dict[str, Any]:
+    """What the preview compares: score, stars, zero-carbon and the boundary's tCO2e."""
+    return {
+        "total_score": str(result["total_score"]),
+        "star_level": result["star_level"],
+        "zero_carbon": result["zero_carbon"],
+        "boundary_total_tco2e": str(result["emissions"]["boundary_total"]),
+    }
+
+
+def _differs(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Numbers compared as numbers: a stored 9573.99 and a computed 9573.990 are equal."""
+    numbers = ("total_score", "boundary_total_tco2e")
+    if any(Decimal(before[key]) != Decimal(after[key]) for key in numbers):
+        return True
+    return any(before[key] != after[key] for key in ("star_level", "zero_carbon"))
+
+
+def _heartbeat(batch_id: int) -> None:
+    RerateBatch.objects.filter(pk=batch_id).update(heartbeat_at=timezone.now())
+
+
+def _finish_if_done(batch_id: int) -> None:
+    with transaction.atomic():
+        batch = RerateBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status not in RerateBatch.RUNNING:
+            return
+        waiting, _work = _PHASES[batch.status]
+        if batch.items.filter(state=waiting).exists():
+            return
+        batch.status = (
+            RerateBatch.Status.PREVIEWED
+            if batch.status == RerateBatch.Status.PREVIEWING
+            else RerateBatch.Status.APPLIED
+        )
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "finished_at"])
+
+
+# --- Publishing and the sweep -----------------------------------------------------------------
+
+
+def _publish_on_commit(batch: RerateBatch) -> None:
+    pk = batch.pk
+    transaction.on_commit(lambda: publish(pk))
+
+
+def publish(batch_id: int) -> bool:
+    """Hand the remaining items of the running phase to the task queue in chunks; True if
+    it took them all. Never raises: the batch is recorded, the sweep publishes it later."""
+    from assessments.tasks import rerate_chunk_task
+
+    batch = RerateBatch.objects.get(pk=batch_id)
+    if batch.status not in RerateBatch.RUNNING:
+        return True
+    waiting, _work = _PHASES[batch.status]
+    ids = list(batch.items.filter(state=waiting).order_by("pk").values_list("pk", flat=True))
+    try:
+        for start in range(0, len(ids), CHUNK_SIZE):
+            chunk = ids[start : start + CHUNK_SIZE]
+            rerate_chunk_task.apply_async((batch_id, chunk), retry_policy=PUBLISH_RETRY_POLICY)
+    except PUBLISH_ERRORS as error:
+        logger.warning(
+            "re-rating %s not queued (%s: %s); the sweep will publish it again",
+            batch_id,
+            type(error).__name__,
+            error,
+        )
+        return False
+    RerateBatch.objects.filter(pk=batch_id).update(enqueued_at=timezone.now())
+    return True
+
+
+def sweep(*, now: datetime | None = None) -> list[int]:
+    """Publish again the running batches never handed over, or whose chunks have not reported
+    for a lease (a worker died, or the broker lost them); the batches published."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.ZEROCARBON_RERATE_LEASE_SECONDS)
+    quiet = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - lease)
+    stalled = Q(enqueued_at__isnull=True) | (Q(enqueued_at__lt=now - lease) & quiet)
+    batches = RerateBatch.objects.filter(stalled, status__in=RerateBatch.RUNNING)
+    published = []
+    for pk in batches.order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCHES]:
+        _finish_if_done(pk)
+        if publish(pk):
+            published.append(pk)
+    return published

@@ -1,0 +1,303 @@
+"""Re-rating after a new factor set is published (issue 11): the preview of a changed grid
+factor lists exactly the assessments whose result changes; approved results and those in
+review are left out and untouched; confirmation records the new results once, on workers in
+chunks, and is refused when the preview no longer describes what is in scope."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Review
+from assessments.services import rerate
+from assessments.services import review as reviews
+from assessments.services.dossier import import_dossier
+from assessments.services.workflow import reopen_assessment
+from emissions.factor_library import document_of, store_document
+from emissions.identifiers import credit_code_check_character
+from emissions.models import FactorSet, Inventory
+from tests.assessments.reviewing import (
+    AS_OF,
+    GEC_PROOF,
+    RETIREMENT_PROOF,
+    OnCommit,
+    attach,
+    decide_all,
+    submit,
+)
+from tests.conftest import example
+from zerocarbon.accounts.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def _variant(org: Organisation, number: int, *, scope: str = "national") -> Assessment:
+    """The rated example as factory `number`, with its own credit code and serial ranges,
+    its grid factor taken at `scope` (江苏 for provincial)."""
+    data = copy.deepcopy(example("demo-rated-dossier"))
+    first = f"91320214MA1WX{number:03d}0"
+    data["factory"]["credit_code"] = first + credit_code_check_character(first)
+    data["grid_factor_scope"] = scope
+    green, credit = data["green_electricity"][0], data["credits"][0]
+    green["serial_from"], green["serial_to"] = (
+        f"GEC2023{number:03d}300001",
+        f"GEC2023{number:03d}308000",
+    )
+    credit["serial_from"], credit["serial_to"] = (
+        f"CCER-{number:04d}-2023-000001",
+        f"CCER-{number:04d}-2023-004700",
+    )
+    return import_dossier(org, data, as_of=AS_OF)
+
+
+def _rated(user: User, assessment: Assessment, on_commit: OnCommit, body: Any = None) -> Any:
+    for reference in (RETIREMENT_PROOF, GEC_PROOF):
+        attach(user, assessment, reference)
+    return (
+        submit(user, assessment, on_commit, body)
+        if body
+        else _evaluate_only(user, assessment, on_commit)
+    )
+
+
+def _evaluate_only(user: User, assessment: Assessment, on_commit: OnCommit) -> None:
+    from assessments.services.workflow import submit_assessment
+
+    with on_commit(execute=True):
+        submit_assessment(user, assessment, as_of=AS_OF, certification_body=None)
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.EVALUATED
+
+
+def _new_set(version: str = "CN-2025.2", factor: Decimal = Decimal("0.6500")) -> FactorSet:
+    """The default set again, published as `version`, with the national 2023 location-based
+    grid factor changed to `factor`."""
+    document = document_of(FactorSet.objects.get(version="CN-2025.1"))
+    document["version"] = version
+    national = [
+        line
+        for line in document["grid_factors"]
+        if (line["scope"], line["year"], line["kind"]) == ("national", 2023, "location")
+    ]
+    assert len(national) == 1
+    assert Decimal(national[0]["value_tco2_per_mwh"]) != factor
+    national[0]["value_tco2_per_mwh"] = str(factor)
+    from django.apps import apps
+
+    stored: FactorSet = store_document(
+        lambda name: apps.get_model("emissions", name), document, publish=True
+    )
+    return stored
+
+
+@pytest.fixture
+def portfolio(
+    orgs: dict[str, Organisation], alice: User, carol: User, django_capture_on_commit_callbacks: Any
+) -> dict[str, Assessment]:
+    """Six assessments: two rated on the national grid factor, one on 江苏's provincial
+    factor, one approved, one in review, one draft."""
+    on_commit, org = django_capture_on_commit_callbacks, orgs["org-a"]
+    body = orgs["cert-body"]
+    made = {
+        "national": _variant(org, 1),
+        "national_2": _variant(org, 2),
+        "provincial": _variant(org, 3, scope="provincial"),
+        "approved": _variant(org, 4),
+        "in_review": _variant(org, 5),
+        "draft": _variant(org, 6),
+    }
+    for name in ("national", "national_2", "provincial"):
+        _rated(alice, made[name], on_commit)
+    approved = _rated(alice, made["approved"], on_commit, body)
+    decide_all(carol, approved)
+    with on_commit(execute=True):
+        reviews.approve(carol, approved, "All claims shown.")
+    assert Review.objects.get(pk=approved.pk).status == Review.Status.APPROVED
+    assert _rated(alice, made["in_review"], on_commit, body).status == Review.Status.OPEN
+    for assessment in made.values():
+        assessment.refresh_from_db()
+    return made
+
+
+def _snapshot() -> dict[int, tuple[int, list[int]]]:
+    """Every assessment's factor set and evaluations: what a preview must not change."""
+    return {
+        a.pk: (
+            a.inventory.factor_set_id,
+            sorted(a.evaluations.values_list("pk", flat=True)),
+        )
+        for a in Assessment.objects.select_related("inventory")
+    }
+
+
+def _previewed(alice: User, factor_set: FactorSet, on_commit: OnCommit) -> RerateBatch:
+    with on_commit(execute=True):
+        batch = rerate.start_preview(alice, factor_set)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_preview_of_a_changed_grid_factor_lists_exactly_the_changed_assessments(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = _snapshot()
+    batch = _previewed(alice, _new_set(), django_capture_on_commit_callbacks)
+
+    assert batch.status == RerateBatch.Status.PREVIEWED
+    in_scope = {item.assessment_id for item in batch.items.all()}
+    assert in_scope == {portfolio[n].pk for n in ("national", "national_2", "provincial")}
+    changed = {item.assessment_id for item in rerate.changed_items(batch)}
+    assert changed == {portfolio["national"].pk, portfolio["national_2"].pk}
+    assert batch.excluded == {"approved": 1, "in_review": 1, "evaluating": 0, "not_rated": 1}
+    assert rerate.progress(batch).percent == 100
+    assert _snapshot() == before  # a preview changes nothing
+
+    item = batch.items.get(assessment=portfolio["national"])
+    old = portfolio["national"].evaluations.get()
+    assert item.before["total_score"] == str(old.result["total_score"])
+    after, before = item.after["boundary_total_tco2e"], item.before["boundary_total_tco2e"]
+    assert Decimal(after) > Decimal(before)
+    unchanged = batch.items.get(assessment=portfolio["provincial"])
+    assert unchanged.changed is False
+    assert Decimal(unchanged.after["total_score"]) == Decimal(unchanged.before["total_score"])
+
+
+def test_confirmation_records_the_new_results_and_leaves_approved_ones_untouched(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    on_commit = django_capture_on_commit_callbacks
+    new = _new_set()
+    batch = _previewed(alice, new, on_commit)
+    before = _snapshot()
+    approved_evaluations = set(portfolio["approved"].evaluations.values_list("pk", "sha256"))
+
+    with on_commit(execute=True):
+        rerate.confirm(alice, batch, batch.fingerprint)
+    batch.refresh_from_db()
+
+    assert batch.status == RerateBatch.Status.APPLIED
+    for name in ("national", "national_2", "provincial"):
+        assessment = portfolio[name]
+        item = batch.items.get(assessment=assessment)
+        assert item.state == RerateItem.State.APPLIED
+        latest = Evaluation.objects.filter(assessment=assessment).order_by("-pk").first()
+        assert latest is not None
+        assert latest == item.evaluation
+        assert latest.factor_set_version == "CN-2025.2"
+        assert {"total_score": str(latest.total_score)}.items() <= item.after.items()
+        assert Inventory.objects.get(pk=assessment.inventory_id).factor_set == new
+        assert assessment.evaluations.count() == 2  # the old result stays, a record
+    national = batch.items.get(assessment=portfolio["national"])
+    assert national.evaluation is not None
+    assert (
+        national.evaluation.result["emissions"]["boundary_total"]
+        != (national.previous_evaluation.result["emissions"]["boundary_total"])
+    )
+    for name in ("approved", "in_review", "draft"):
+        assert _snapshot()[portfolio[name].pk] == before[portfolio[name].pk]
+    assert set(portfolio["approved"].evaluations.values_list("pk", "sha256")) == (
+        approved_evaluations
+    )
+
+    # Delivered again (a worker died after the work, before the acknowledgement): nothing new.
+    count = Evaluation.objects.count()
+    assert rerate.run_chunk(batch.pk, list(batch.items.values_list("pk", flat=True))) == 0
+    assert Evaluation.objects.count() == count
+
+
+def test_a_preview_overtaken_by_events_cannot_be_confirmed(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    on_commit = django_capture_on_commit_callbacks
+    batch = _previewed(alice, _new_set(), on_commit)
+    reopen_assessment(alice, portfolio["national"])  # leaves the scope: a new draft
+    with pytest.raises(rerate.RerateRefused, match="changed since this preview"):
+        rerate.confirm(alice, batch, batch.fingerprint)
+    with pytest.raises(rerate.RerateRefused, match="changed since this preview"):
+        rerate.confirm(alice, batch, "0" * 64)
+    batch.refresh_from_db()
+    assert batch.status == RerateBatch.Status.PREVIEWED
+    assert not batch.items.filter(state=RerateItem.State.APPLIED).exists()
+
+
+def test_an_item_that_left_the_scope_after_confirmation_is_skipped(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    on_commit = django_capture_on_commit_callbacks
+    batch = _previewed(alice, _new_set(), on_commit)
+    with on_commit(execute=False):  # confirmed; the chunks are not run yet
+        rerate.confirm(alice, batch, batch.fingerprint)
+    reopen_assessment(alice, portfolio["national"])
+    ids = list(batch.items.values_list("pk", flat=True))
+    assert rerate.run_chunk(batch.pk, ids) == 3
+    skipped = batch.items.get(assessment=portfolio["national"])
+    assert skipped.state == RerateItem.State.SKIPPED
+    assert skipped.evaluation is None
+    assert RerateBatch.objects.get(pk=batch.pk).status == RerateBatch.Status.APPLIED
+
+
+def test_only_a_published_set_is_previewed_and_one_re_rating_runs_at_a_time(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    on_commit = django_capture_on_commit_callbacks
+    draft = FactorSet.objects.get(version="CN-2025.1")
+    document = document_of(draft)
+    document["version"] = "CN-draft"
+    from django.apps import apps
+
+    unpublished = store_document(lambda n: apps.get_model("emissions", n), document, publish=False)
+    with pytest.raises(rerate.RerateRefused, match="not published"):
+        rerate.start_preview(alice, unpublished)
+    batch = _previewed(alice, _new_set(), on_commit)
+    with on_commit(execute=False):
+        rerate.confirm(alice, batch, batch.fingerprint)
+    with pytest.raises(rerate.RerateRefused, match="still running"):
+        rerate.start_preview(alice, _new_set("CN-2025.3", Decimal("0.6600")))
+    with pytest.raises(rerate.RerateRefused, match="only a finished preview"):
+        rerate.confirm(alice, batch, batch.fingerprint)
+    with pytest.raises(rerate.RerateRefused, match="no longer be discarded"):
+        rerate.discard(batch)
+
+
+def test_the_sweep_hands_over_a_batch_the_broker_never_took(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    on_commit = django_capture_on_commit_callbacks
+    with on_commit(execute=False):  # the publication after the commit never happened
+        batch = rerate.start_preview(alice, _new_set())
+    batch.refresh_from_db()
+    assert batch.status == RerateBatch.Status.PREVIEWING
+    assert batch.enqueued_at is None
+    assert rerate.sweep() == [batch.pk]  # eager here: the chunks ran
+    swept = RerateBatch.objects.get(pk=batch.pk)
+    assert swept.status == RerateBatch.Status.PREVIEWED
+    assert swept.enqueued_at is not None
+    assert rerate.sweep() == []  # nothing left running
+
+
+def test_a_dossier_the_new_set_cannot_rate_is_listed_and_left_alone(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    on_commit = django_capture_on_commit_callbacks
+    document = document_of(FactorSet.objects.get(version="CN-2025.1"))
+    document["version"] = "CN-no-gas"
+    document["fuels"].pop("natural_gas")
+    from django.apps import apps
+
+    no_gas = store_document(lambda n: apps.get_model("emissions", n), document, publish=True)
+    batch = _previewed(alice, no_gas, on_commit)
+    unrated = batch.items.get(assessment=portfolio["national"])
+    assert unrated.state == RerateItem.State.UNRATED
+    assert "natural_gas" in unrated.error_texts["en"]
+    assert set(unrated.error_texts) == {"en", "zh-hans"}
+    assert unrated in rerate.changed_items(batch)
+    with on_commit(execute=True):
+        rerate.confirm(alice, batch, batch.fingerprint)
+    unrated.refresh_from_db()
+    assert unrated.state == RerateItem.State.UNRATED
+    assert unrated.evaluation is None
+    assert portfolio["national"].evaluations.count() == 1
