@@ -84,3 +84,6 @@ class ReviewAdmin(ReadOnlyHistoryAdmin, NoDelete):
 class ReviewEventAdmin(NoDelete):
     list_display = ["review", "action", "target", "actor", "at"]
     list_filter = ["action"]
+
+
+from assessments import rerate_admin  # noqa: E402, F401  (re-ratings, and the factor sets' actions)

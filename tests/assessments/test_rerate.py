@@ -301,3 +301,51 @@ def test_a_dossier_the_new_set_cannot_rate_is_listed_and_left_alone(
     assert unrated.state == RerateItem.State.UNRATED
     assert unrated.evaluation is None
     assert portfolio["national"].evaluations.count() == 1
+
+
+def test_the_admin_publishes_previews_and_confirms(
+    portfolio: dict[str, Assessment], django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.conftest import logged_in
+
+    admin = logged_in(User.objects.get(username="admin"))
+    document = document_of(FactorSet.objects.get(version="CN-2025.1"))
+    document["version"] = "CN-2025.2"
+    national = next(
+        line
+        for line in document["grid_factors"]
+        if (line["scope"], line["year"], line["kind"]) == ("national", 2023, "location")
+    )
+    national["value_tco2_per_mwh"] = "0.6500"
+    from django.apps import apps
+
+    draft = store_document(lambda n: apps.get_model("emissions", n), document, publish=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            "/admin/emissions/factorset/",
+            {"action": "publish", "_selected_action": [draft.pk]},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 302
+    batch = RerateBatch.objects.get(factor_set=draft)
+    assert batch.status == RerateBatch.Status.PREVIEWED
+
+    page = admin.get(f"/admin/assessments/reratebatch/{batch.pk}/change/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert text.count('<tr class="rerate-item">') == 2  # the two national factories
+    assert "77.32 → 73.90" in text
+    assert batch.fingerprint in text
+    assert "已批准" in text or "approved" in text  # the approved one, left out, is counted
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            f"/admin/assessments/reratebatch/{batch.pk}/confirm/",
+            {"fingerprint": batch.fingerprint},
+        )
+    assert response.status_code == 302
+    assert RerateBatch.objects.get(pk=batch.pk).status == RerateBatch.Status.APPLIED
+    assert admin.get(f"/admin/assessments/reratebatch/{batch.pk}/confirm/").status_code == 403
+    viewer = logged_in(User.objects.get(username="alice"))
+    page = viewer.get(f"/admin/assessments/reratebatch/{batch.pk}/change/")
+    assert page.status_code == 302  # to the admin login: staff only
