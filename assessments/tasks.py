@@ -15,7 +15,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from assessments import notifications
 from assessments.services import evaluation as evaluations
@@ -97,6 +97,7 @@ def import_process_task(self: Task[[int], int], job_id: int) -> int:
     try:
         return import_jobs.process_import(job_id).pk
     except TRANSIENT as error:
+        close_old_connections()  # a dropped connection: the retry opens a fresh one
         raise self.retry(exc=error, countdown=2**self.request.retries) from error
 
 

@@ -179,6 +179,11 @@ class RenderedPdf(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The outbox and the lease (zerocarbon.leases): when the queue took the render, how many
+    # times it was handed over, and when a worker claimed it.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    enqueue_attempts = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -27,6 +29,7 @@ from reports.context import CERTIFICATE, LANGUAGES, REPORT, CertificateFields, R
 from reports.documents import pdf_bytes
 from reports.models import Certificate, RenderedPdf
 from reports.review_history import review_entries
+from zerocarbon import leases
 from zerocarbon.accounts.tenancy import Actor
 from zerocarbon.errors import FieldError, ValidationFailed
 
@@ -75,10 +78,12 @@ def request_render(actor: Actor, evaluation_pk: int, *, kind: str, language: str
     return row
 
 
-def _publish(pk: int) -> None:
+def _publish(pk: int) -> bool:
+    """Hand the render to the queue (never raising: a broker that is down leaves the row
+    queued with no `enqueued_at`, and the reaper publishes it later)."""
     from reports.tasks import render_pdf_task
 
-    render_pdf_task.delay(pk)
+    return leases.publish_row(render_pdf_task, RenderedPdf, pk)
 
 
 def _stage(pk: int, stage: str, progress: int) -> None:
@@ -119,10 +124,13 @@ def _document(row: RenderedPdf) -> bytes:
 def run_render(pk: int) -> RenderedPdf | None:
     """Render a queued row (None when it is not queued: already run, or gone)."""
     claimed = RenderedPdf.objects.filter(pk=pk, status=RenderedPdf.Status.QUEUED).update(
-        status=RenderedPdf.Status.RUNNING, stage="context", progress=5
+        status=RenderedPdf.Status.RUNNING, stage="context", progress=5, started_at=timezone.now()
     )
     if not claimed:
         return None
+    delay = getattr(settings, "ZEROCARBON_TEST_RENDER_DELAY_SECONDS", 0)
+    if delay:  # test hook: lets a test kill the worker or drop its connection mid-render
+        time.sleep(delay)
     row = RenderedPdf.objects.select_related("evaluation", "certificate").get(pk=pk)
     data = _document(row)
     _stage(pk, "store", 95)
@@ -134,6 +142,26 @@ def run_render(pk: int) -> RenderedPdf | None:
         row.finished_at = timezone.now()
         row.save()
     return row
+
+
+def release(pk: int) -> None:
+    """Give a claimed render back to the queue (its worker lost the database for a moment
+    and retries); if even this cannot be written, the lease runs out and the reaper does it."""
+    RenderedPdf.objects.filter(pk=pk, status=RenderedPdf.Status.RUNNING).update(
+        status=RenderedPdf.Status.QUEUED, started_at=None, stage="", progress=0
+    )
+
+
+def _gave_up(pk: int, attempts: int) -> None:
+    message = _(
+        "The PDF was never rendered: it was handed to the task queue {attempts} times (the"
+        " queue could not be reached, or a worker stopped while rendering it). Ask again."
+    )
+    record_failure(pk, message.format(attempts=attempts))
+
+
+# The reaper's view of renders (settings.ZEROCARBON_LEASE_HOLDERS).
+RENDERS = leases.Outbox("renders", RenderedPdf, _publish, _gave_up)
 
 
 def record_failure(pk: int, message: str) -> None:

@@ -7,6 +7,7 @@ import socket
 
 from celery import shared_task
 
+from zerocarbon import leases
 from zerocarbon.health import database_status
 
 
@@ -17,4 +18,13 @@ def ping(token: str) -> dict[str, str | int]:
         "worker": socket.gethostname(),
         "pid": os.getpid(),
         "database": database_status(),
+    }
+
+
+@shared_task(name="zerocarbon.reap_leases", ignore_result=True)
+def reap_leases() -> dict[str, dict[str, list[int]]]:
+    """Beat, every minute: hand over again the jobs the queue lost or a dead worker held."""
+    return {
+        outcome.name: {"republished": outcome.republished, "failed": outcome.failed}
+        for outcome in leases.reap_all()
     }

@@ -44,6 +44,7 @@ from emissions.ingest.spreadsheet_template import TemplateData, build_template, 
 from emissions.models import ImportJob, Inventory
 from emissions.services import changes as document_changes
 from emissions.services.replace import other_inventory, replace_inventory
+from zerocarbon import leases
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.accounts.tenancy import Actor, require_write
 from zerocarbon.errors import Conflict, DomainError, FieldError, ValidationFailed
@@ -138,10 +139,25 @@ def start_import(actor: User, inventory: Inventory, *, name: str, content: bytes
     return job
 
 
-def _publish(job_id: int) -> None:
+def _publish(job_id: int) -> bool:
+    """Hand the job to the queue (never raising: a broker that is down leaves the job queued
+    with no `enqueued_at`, and the reaper publishes it later)."""
     from assessments.tasks import import_process_task
 
-    import_process_task.delay(job_id)
+    return leases.publish_row(import_process_task, ImportJob, job_id)
+
+
+def _gave_up(job_id: int, attempts: int) -> None:
+    message = _(
+        "The file was never processed: it was handed to the task queue {attempts} times (the"
+        " queue could not be reached, or a worker stopped while reading it). Nothing was"
+        " changed; upload it again."
+    )
+    record_failure(job_id, message.format(attempts=attempts))
+
+
+# The reaper's view of import jobs (settings.ZEROCARBON_LEASE_HOLDERS).
+IMPORTS = leases.Outbox("imports", ImportJob, _publish, _gave_up)
 
 
 def _progress(job: ImportJob, done: int, total: int, stage: str) -> None:
@@ -158,7 +174,8 @@ def process_import(job_id: int) -> ImportJob:
     if not job.in_progress:
         return job
     with translation.override(job.language or None):
-        job.status = ImportJob.Status.RUNNING
+        job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at", "updated_at"])  # the lease starts
         _progress(job, 0, 1, _("reading the file"))
         try:
             with job.file.open("rb") as upload:

@@ -65,6 +65,11 @@ class ImportJob(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The outbox and the lease (zerocarbon.leases): when the queue took the job, how many
+    # times it was handed over, and when a worker claimed it.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    enqueue_attempts = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads a body (CSRF reads form posts): refuses one above the view's limit.
     "zerocarbon.middleware.BodyLimitMiddleware",
+    # A database or broker gone for a moment: 503 with Retry-After, not 500.
+    "zerocarbon.unavailable.UnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # A signed-in user's own choice of language, saved on the user, wins over the cookie.
@@ -316,7 +318,27 @@ LOGGING = {
 # the remaining items to the queue again (a worker died, or the broker lost the messages).
 ZEROCARBON_RERATE_LEASE_SECONDS = env_int("ZEROCARBON_RERATE_LEASE_SECONDS", default=120)
 
+# A job claimed by a worker (a PDF render, an import job) that is still running this long
+# after the claim is presumed abandoned by a dead worker: the reaper hands it over again, or
+# fails it after three hand-overs (zerocarbon/leases.py; decision in docs/decisions.md).
+# Default: the hard time limit plus the visibility timeout, past which no live worker can
+# still hold it.
+ZEROCARBON_TASK_LEASE_SECONDS = env_int(
+    "ZEROCARBON_TASK_LEASE_SECONDS",
+    default=CELERY_TASK_TIME_LIMIT + _visibility_timeout,
+    minimum=1,
+)
+# The outboxes the reaper looks after; one line per kind of job (zerocarbon.leases.Outbox).
+ZEROCARBON_LEASE_HOLDERS = [
+    "reports.rendering.RENDERS",
+    "assessments.services.import_jobs.IMPORTS",
+]
 CELERY_BEAT_SCHEDULE = {
+    "zerocarbon.reap_leases": {
+        "task": "zerocarbon.reap_leases",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "assessments.sweep_reratings": {
         "task": "assessments.sweep_reratings",
         "schedule": 60.0,

@@ -23,3 +23,5 @@ MEDIA_ROOT = VAR_DIR / f"test-media-{env_str('PYTEST_XDIST_WORKER', default='gw0
 ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS = env_int(
     "ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS", default=0
 )
+# The same for a PDF render, once it is claimed (tests/faults/).
+ZEROCARBON_TEST_RENDER_DELAY_SECONDS = env_int("ZEROCARBON_TEST_RENDER_DELAY_SECONDS", default=0)
