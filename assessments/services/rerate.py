@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -267,6 +268,9 @@ def run_chunk(batch_id: int, item_ids: list[int]) -> int:
                 continue
             _do(work, item, batch.factor_set)
             done += 1
+        delay = getattr(settings, "ZEROCARBON_TEST_RERATE_DELAY_SECONDS", 0)
+        if delay:  # test hook: lets a test kill the worker between two items
+            time.sleep(delay)
     _heartbeat(batch_id)
     _finish_if_done(batch_id)
     return done

@@ -25,3 +25,7 @@ ZEROCARBON_TEST_EVALUATION_DELAY_SECONDS = env_int(
 )
 # The same for a PDF render, once it is claimed (tests/faults/).
 ZEROCARBON_TEST_RENDER_DELAY_SECONDS = env_int("ZEROCARBON_TEST_RENDER_DELAY_SECONDS", default=0)
+
+# Test hook: the worker sleeps this long after each item of a re-rating chunk, so that a test
+# can kill it between two items (tests/faults/test_rerate_faults.py). Zero everywhere else.
+ZEROCARBON_TEST_RERATE_DELAY_SECONDS = env_int("ZEROCARBON_TEST_RERATE_DELAY_SECONDS", default=0)
