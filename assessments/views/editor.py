@@ -26,6 +26,7 @@ from assessments.services.inventories import start_inventory
 from emissions import selectors as emission_selectors
 from emissions.dossier import to_jsonable
 from emissions.dossier.claims import RANGED_SECTIONS
+from emissions.dossier.layout import SECTION_KEYS
 from emissions.dossier.registries import NO_DIRECTORY, RegistryDirectory
 from emissions.models import Factory, Inventory
 from emissions.services import sections
@@ -152,7 +153,9 @@ def inventory_section(request: HttpRequest, pk: int, section: str = "header") ->
         return _refuse_locked(request, inventory, assessment, section)
     page = SectionPage(inventory, assessment, section, posted=request.POST)
     if request.POST.get("action") == "add":
-        page.rows.append(forms.blank_row(section))
+        # Only a list section has lines to add; the others are shown again as they came.
+        if section in SECTION_KEYS:
+            page.rows.append(forms.blank_row(section))
         return _render(request, page)
     return _save(request, page)
 
