@@ -41,6 +41,12 @@ def test_the_api_answers_and_its_docs_carry_the_policy_too(client: Client) -> No
     assert docs.status_code == 200
     assert "Content-Security-Policy" in docs
     assert INLINE_SCRIPT.search(docs.content.decode()) is None  # Swagger's split view
+    policy = docs["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy  # Swagger UI's own <style>, there only
+    assert "script-src 'self';" in policy
+    assert "'unsafe-inline'" not in client.get("/accounts/login/")[
+        "Content-Security-Policy"
+    ].replace("style-src-attr 'unsafe-inline'", "")
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(ROOT)))
