@@ -65,6 +65,8 @@ def bodies(fields: dict[str, list[str]]) -> st.SearchStrategy[tuple[str, dict[st
 def test_random_section_posts_answer_below_500_and_a_refusal_writes_nothing(
     inventory: Inventory, fields: dict[str, list[str]], alice_client: Client
 ) -> None:
+    statuses: list[int] = []
+
     @FUZZ
     @given(bodies(fields))
     def post(example: tuple[str, dict[str, str]]) -> None:
@@ -72,11 +74,13 @@ def test_random_section_posts_answer_below_500_and_a_refusal_writes_nothing(
         before = fingerprint()
         url = reverse("inventory-section", args=[inventory.pk, section])
         response = alice_client.post(url, body, headers=HTMX)
+        statuses.append(response.status_code)
         assert response.status_code < 500, (section, body)
         if 400 <= response.status_code < 500:
             assert changed(before, fingerprint()) == [], (section, body, response.status_code)
 
     post()
+    assert any(400 <= status < 500 for status in statuses), "no refusal was tried"
 
 
 def test_adding_a_line_to_a_section_without_lines_shows_it_again_and_saves_nothing(
