@@ -66,7 +66,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore .venv --ignore var
 
 bench: install
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 .mypy_cache .ruff_cache

@@ -28,6 +28,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import harness  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from assessments.services.dossier import import_dossier, read_full_dossier  # noqa: E402
@@ -52,12 +55,16 @@ def dossier(lines: int) -> dict[str, Any]:
     return data
 
 
+TIMES: dict[str, float] = {}
+
+
 def timed(what: str, work: Any) -> Any:
     start = time.perf_counter()
     try:
         return work()
     finally:
-        print(f"{what}: {time.perf_counter() - start:.2f} s", flush=True)
+        TIMES[what] = time.perf_counter() - start
+        print(f"{what}: {TIMES[what]:.2f} s", flush=True)
 
 
 def main() -> None:
@@ -80,6 +87,11 @@ def main() -> None:
         except ValidationFailed as error:
             print(f"  refused with {len(error.errors)} errors")
         transaction.set_rollback(True)
+    harness.write([
+        harness.figure(f"import_{number}_s", f"{lines:,} credit lines: {what}", "s", [seconds],
+                       None, "one run (the dossier is large)")
+        for number, (what, seconds) in enumerate(TIMES.items())
+    ])  # fmt: skip
 
 
 if __name__ == "__main__":

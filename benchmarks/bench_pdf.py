@@ -37,6 +37,9 @@ from reports.context import CertificateFields, Record  # noqa: E402
 from reports.documents import pdf_bytes  # noqa: E402
 from reports.pdf import fast_font_subsetting  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import harness  # noqa: E402
+
 DOSSIER = ROOT / "assessments" / "demo_data" / "demo-rated-dossier.json"
 AS_OF = date(2025, 6, 30)
 ISSUED = CertificateFields("ZCF-2025-000123", date(2025, 7, 1), date(2024, 12, 31), "valid")
@@ -64,14 +67,24 @@ def _renderer() -> Callable[..., bytes]:
     return render
 
 
-def _time(render: Callable[..., bytes], rounds: int, *args: object) -> tuple[float, int]:
+def _time(render: Callable[..., bytes], rounds: int, *args: object) -> tuple[list[float], int]:
     render(*args)  # warm: fonts, templates, translations
     samples, size = [], 0
     for _round in range(rounds):
         start = time.perf_counter()
         size = len(render(*args))
         samples.append(time.perf_counter() - start)
-    return statistics.median(samples), size
+    return samples, size
+
+
+def _peaks(render: Callable[..., bytes], rounds: int) -> list[float]:
+    """This process's RSS high-water mark during a Chinese report render, MiB (warm)."""
+    peaks = []
+    for _round in range(rounds):
+        harness.reset_peak(os.getpid())
+        render("report", "zh-hans", None)
+        peaks.append(harness.status_kib(os.getpid(), "VmHWM") / 1024)
+    return peaks
 
 
 def main() -> None:
@@ -80,18 +93,45 @@ def main() -> None:
         sys.exit("libharfbuzz-subset is missing (apt-get install libharfbuzz-subset0)")
     call_command("migrate", verbosity=0)
     render, failed = _renderer(), False
+    figures = []
     for kind, certificate, label in (
         ("certificate", ISSUED, "certificate (issued)"),
         ("certificate", None, "certificate (draft)"),
         ("report", None, "full report (draft)"),
     ):
         for language in ("zh-hans", "en"):
-            median, size = _time(render, rounds, kind, language, certificate)
+            samples, size = _time(render, rounds, kind, language, certificate)
+            median = statistics.median(samples)
+            key = f"pdf_{label.split()[0]}_{'draft' if certificate is None else 'issued'}"
+            figures.append(
+                harness.figure(
+                    f"{key}_{language}_s",
+                    f"{label} {language}",
+                    "s",
+                    samples,
+                    ("<=", LIMITS[kind]),
+                    f"{size / 1024:.0f} KB",
+                )
+            )
+            figures.append(harness.figure(f"{key}_{language}_kb", f"{label} {language} size",
+                                          "KB", [size / 1024], ("<=", 300) if kind == "certificate"
+                                          else None, "PDF bytes"))  # fmt: skip
             over = median > LIMITS[kind] or (kind == "certificate" and size > MAX_CERTIFICATE_BYTES)
             failed |= over
             mark = "OVER" if over else "ok"
             print(f"{label:22} {language:8} median {median:.3f} s  {size / 1024:7.1f} KB  {mark}")
     print(f"limits: certificate ≤ {LIMITS['certificate']} s and ≤ 300 KB, report ≤ 1 s")
+    figures.append(
+        harness.figure(
+            "pdf_report_peak_rss_mib",
+            "report render peak RSS",
+            "MiB",
+            _peaks(render, 3),
+            None,
+            "VmHWM of the rendering process",
+        )
+    )
+    harness.write(figures)
     if failed:
         sys.exit(1)
 

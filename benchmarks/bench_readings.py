@@ -44,6 +44,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import harness  # noqa: E402
+
 from emissions.models import Factory, Meter, Reading  # noqa: E402
 from emissions.services.readings import COPY_READINGS_SQL  # noqa: E402
 from zerocarbon.accounts.demo import load_demo_accounts  # noqa: E402
@@ -187,7 +190,7 @@ def new_meter(factory: Factory, kind: str, meters: list[Meter]) -> Meter:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     call_command("migrate", verbosity=0)
     organisation = load_demo_accounts()["org-a"]
     factory, _ = Factory.objects.get_or_create(
@@ -210,6 +213,35 @@ def main() -> None:
             meter.delete()
     api, copy, repeat, peaks = (list(column) for column in zip(*results, strict=True))
     report(count, api, copy, repeat, peaks)
+    harness.write(figures(count, api, copy, repeat, peaks))
+
+
+def figures(
+    count: int,
+    api: list[float],
+    copy: list[float],
+    repeat: list[float],
+    peaks: list[tuple[int, int]],
+) -> list[dict[str, Any]]:
+    """Rates per round; the ratio is each round's API rate over the same round's COPY rate."""
+    note = f"{count:,} rows in one request, gunicorn with 1 sync worker"
+    return [
+        harness.figure("readings_api_rows_per_s", "readings through the API", "rows/s",
+                       [count / s for s in api], None, note),
+        harness.figure("readings_copy_rows_per_s", "PostgreSQL COPY of the same rows",
+                       "rows/s", [count / s for s in copy], None, "the floor: no checks"),
+        harness.figure("readings_api_copy_ratio_pct", "readings API / COPY", "%",
+                       [100 * c / a for a, c in zip(api, copy, strict=True)], (">=", 50),
+                       "same run, same rows, same table"),
+        harness.figure("readings_repeat_s", "same batch again (all unchanged)", "s",
+                       repeat, None, note),
+        harness.figure("readings_peak_rss_mib", "web worker peak RSS during the ingest",
+                       "MiB", [peak / 1024 for _, peak in peaks], None,
+                       "VmHWM of the worker, reset just before the request"),
+        harness.figure("readings_peak_growth_mib", "web worker RSS growth during the ingest",
+                       "MiB", [(peak - before) / 1024 for before, peak in peaks], None,
+                       "VmHWM minus VmRSS before the request"),
+    ]  # fmt: skip
 
 
 def report(
