@@ -1,8 +1,9 @@
 """Evaluating dossier files without saving anything: one file, or many in one process.
 
-Through the one entry point (`services.dossier.evaluate_full`). `read_full_dossier` and
-`kernel_factor_set` cache the published factor set and rubric, so a
-batch reads them once. A batch never stops at a bad file: each file gives one JSON line,
+Through the one entry point (`services.dossier.evaluate_full`). A batch reads its references
+(default factor set, registries, rubric editions) once, when it starts, and
+`kernel_factor_set` / `scoring_rubric` cache the parsed published ones, so a file costs no
+query. A batch never stops at a bad file: each file gives one JSON line,
 `{"file", "result"}` or `{"file", "errors", "total"}`, the errors as the API lists them (the
 first MAX_LISTED_ERRORS, `total` saying how many were found)."""
 
@@ -38,13 +39,24 @@ class FileLine:
 
 def batch_lines(paths: Iterable[str], *, as_of: date) -> Iterator[FileLine]:
     """One line per file, in the order given."""
+    references = _references()
     for path in paths:
-        yield file_line(path, as_of=as_of)
+        yield file_line(path, as_of=as_of, references=references)
 
 
-def file_line(path: str, *, as_of: date) -> FileLine:
+def _references() -> dossier.References | None:
+    """None when there are none to share (no published factor set): each file then reads
+    them itself and its line says what is missing, as for a single file."""
     try:
-        full = dossier.read_full_dossier(load_dossier_file(path), as_of=as_of)
+        return dossier.References.current()
+    except DomainError:
+        return None
+
+
+def file_line(path: str, *, as_of: date, references: dossier.References | None = None) -> FileLine:
+    try:
+        data = load_dossier_file(path)
+        full = dossier.read_full_dossier(data, as_of=as_of, references=references)
     except DossierInvalid as invalid:
         return _errors_line(path, invalid.errors)
     except DomainError as error:

@@ -69,18 +69,49 @@ def _rubric_for(code: str) -> Rubric | None:
     return Rubric.objects.filter(code=code, status="published").order_by("-edition").first()
 
 
+@dataclass
+class References:
+    """The reference data a run of many dossiers reads once: the default factor set, the
+    registries and the latest published edition of each rubric code asked for. One batch
+    evaluates every file against the same references, and looking them up again for each
+    file was two thirds of the batch's database time (4 queries a file)."""
+
+    factor_set: FactorSet
+    registries: RegistryDirectory
+    rubrics: dict[str, Rubric | None]
+
+    @classmethod
+    def current(cls) -> References:
+        registries = emission_selectors.registry_directory()
+        return cls(emission_selectors.default_factor_set(), registries, {})
+
+    def rubric(self, code: str) -> Rubric | None:
+        if code not in self.rubrics:
+            self.rubrics[code] = _rubric_for(code)
+        return self.rubrics[code]
+
+
 def read_full_dossier(
-    data: object, *, as_of: date, factor_set: FactorSet | None = None
+    data: object,
+    *,
+    as_of: date,
+    factor_set: FactorSet | None = None,
+    references: References | None = None,
 ) -> FullDossier:
-    """Check a parsed dossier completely; raises DossierRejected listing every error."""
-    factor_set = factor_set or emission_selectors.default_factor_set()
+    """Check a parsed dossier completely; raises DossierRejected listing every error.
+    `references`: those of a batch (read once for all its files); read afresh if not given."""
+    if references is None:
+        found = factor_set or emission_selectors.default_factor_set()
+        registries = emission_selectors.registry_directory()
+        references = References(found, registries, {})
+    factor_set = factor_set or references.factor_set
+    registries = references.registries
     factors = emission_selectors.kernel_factor_set(factor_set)
-    registries = emission_selectors.registry_directory()
     try:
         read = read_dossier(data, factors=factors, as_of=as_of, registries=registries)
     except DossierInvalid as invalid:
         raise _rejected(invalid.errors) from None
-    rubric = _rubric_for(read.rubric_code)
+    rubric = references.rubric(read.rubric_code)
     if rubric is None:
         message = _("no published rubric with code {code!r}").format(code=read.rubric_code)
         raise _rejected([DossierError("/rubric", message)])
