@@ -116,9 +116,8 @@ def evaluate_assessment(assessment_id: int) -> Evaluation | None:
 
     Returns None when there is nothing to do (not submitted any more). Safe to run twice.
     """
-    assessment = Assessment.objects.select_related("inventory__factor_set", "rubric").get(
-        pk=assessment_id
-    )
+    related = ("inventory__factor_set", "inventory__factory", "rubric")  # what the input reads
+    assessment = Assessment.objects.select_related(*related).get(pk=assessment_id)
     if assessment.status not in workflow.TRANSITIONS["evaluate"][0]:
         logger.info("assessment %s is %s: nothing to evaluate", assessment_id, assessment.status)
         return None
