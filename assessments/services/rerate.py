@@ -13,9 +13,9 @@ a review), assessments in review (the auditor decides on what was submitted), su
 being evaluated, drafts and failed evaluations (rated with the new set once submitted after
 their inventory moves, which their consultant does).
 
-Each phase is safe against lost and repeated work: an item is taken under its row lock
-(`SKIP LOCKED`), done in one transaction and marked, so a chunk delivered twice or run after
-its worker died does each item once; the re-rated evaluation itself is idempotent (same
+Each phase is safe against lost and repeated work: a chunk is one transaction over its items'
+rows taken with `SKIP LOCKED`, and each item is marked done in it, so a chunk delivered twice
+or run after its worker died does each item once; the re-rated evaluation itself is idempotent (same
 inputs, same row). Chunks are published after the commit; a broker that cannot be reached
 only delays them: the sweep publishes the remaining items again once no chunk has reported
 for a lease (`ZEROCARBON_RERATE_LEASE_SECONDS`).
@@ -250,27 +250,28 @@ _PHASES: dict[str, tuple[str, Callable[[RerateItem, FactorSet], None]]] = {}
 
 
 def run_chunk(batch_id: int, item_ids: list[int]) -> int:
-    """Do the batch's current phase for these items; the number done here."""
+    """Do the batch's current phase for these items, in one transaction (each item in a
+    savepoint of its own): a chunk commits whole or not at all, so a worker that dies in the
+    middle leaves its items to the next delivery. The number done here."""
     batch = RerateBatch.objects.select_related("factor_set").get(pk=batch_id)
     if batch.status not in RerateBatch.RUNNING:
         return 0
     waiting, work = _PHASES[batch.status]
     _heartbeat(batch_id)
+    delay = getattr(settings, "ZEROCARBON_TEST_RERATE_DELAY_SECONDS", 0)
     done = 0
-    for item_id in item_ids:
-        with transaction.atomic():
-            item = (
-                RerateItem.objects.select_for_update(skip_locked=True)
-                .filter(pk=item_id, batch_id=batch_id, state=waiting)
-                .first()
-            )
-            if item is None:  # done by another delivery, or being done now
-                continue
+    with transaction.atomic():
+        items = (
+            RerateItem.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=item_ids, batch_id=batch_id, state=waiting)
+            .select_related("assessment__inventory", "previous_evaluation")
+            .order_by("pk")
+        )
+        for item in items:  # those not done by another delivery, nor being done now
             _do(work, item, batch.factor_set)
             done += 1
-        delay = getattr(settings, "ZEROCARBON_TEST_RERATE_DELAY_SECONDS", 0)
-        if delay:  # test hook: lets a test kill the worker between two items
-            time.sleep(delay)
+            if delay:  # test hook: lets a test kill the worker in the middle of a chunk
+                time.sleep(delay)
     _heartbeat(batch_id)
     _finish_if_done(batch_id)
     return done
