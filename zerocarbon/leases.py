@@ -83,7 +83,9 @@ class Outbox:
         never_taken = Q(status=QUEUED, enqueued_at__isnull=True, created_at__lt=now - ENQUEUE_GRACE)
         lost = Q(status=QUEUED, enqueued_at__lt=now - lost_after())
         abandoned = Q(status=RUNNING, started_at__lt=now - lease())
-        return never_taken | lost | abandoned
+        # claimed before claims recorded their time (rows older than the lease fields)
+        unrecorded = Q(status=RUNNING, started_at__isnull=True, created_at__lt=now - lease())
+        return never_taken | lost | abandoned | unrecorded
 
     def reap(self, now: datetime | None = None) -> ReapOutcome:
         """Hand over again each stalled row, or fail it after MAX_ATTEMPTS hand-overs."""

@@ -127,3 +127,22 @@ def test_the_beat_task_reaps_every_registered_holder(
         "renders": {"republished": [], "failed": [row.pk]},
         "imports": {"republished": [], "failed": []},
     }
+
+
+def test_a_render_left_running_before_claims_had_a_time_is_reaped_too(
+    wuxi_evaluation: Evaluation,
+) -> None:
+    row = _abandoned_render(wuxi_evaluation)
+    old = timezone.now() - leases.lease() - timedelta(seconds=1)
+    RenderedPdf.objects.filter(pk=row.pk).update(started_at=None, created_at=old)
+    fresh = _abandoned_render(wuxi_evaluation)
+    RenderedPdf.objects.filter(pk=fresh.pk).update(
+        started_at=None, created_at=timezone.now(), language="zh-hans"
+    )
+    assert rendering.RENDERS.reap().republished == [row.pk]
+    assert _status_of(fresh) == "running"
+
+
+def _status_of(row: RenderedPdf) -> str:
+    row.refresh_from_db()
+    return str(row.status)
