@@ -472,6 +472,8 @@ class RerateItem(models.Model):
 
     class Meta:
         ordering = ["batch", "pk"]
+        verbose_name = _("re-rating item")
+        verbose_name_plural = _("re-rating items")
         constraints = [
             models.UniqueConstraint(
                 fields=["batch", "assessment"], name="rerate_item_once_per_batch"

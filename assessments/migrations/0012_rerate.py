@@ -178,6 +178,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "verbose_name": "re-rating item",
+                "verbose_name_plural": "re-rating items",
                 "ordering": ["batch", "pk"],
             },
         ),
