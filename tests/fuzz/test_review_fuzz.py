@@ -21,9 +21,13 @@ from tests.fuzz.state import FUZZ, NASTY_TEXT, changed, fingerprint
 pytestmark = pytest.mark.django_db
 
 
+# NUL is left to the test below: it is a known 500 (PostgreSQL refuses it in text).
+TEXT = NASTY_TEXT.filter(lambda text: "\x00" not in text)
+
+
 def maybe(values: list[str]) -> st.SearchStrategy[str]:
     """One of the values the page offers, or anything else."""
-    return st.one_of(st.sampled_from(values), NASTY_TEXT)
+    return st.one_of(st.sampled_from(values), TEXT)
 
 
 def fields(**strategies: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, str]]:
@@ -41,16 +45,16 @@ ACTIONS = st.one_of(
             subject=maybe(["gate", "evidence"]),
             key=maybe(["G1", "G2", GEC_PROOF, RETIREMENT_PROOF]),
             verdict=maybe(["accepted", "rejected"]),
-            note=NASTY_TEXT,
+            note=TEXT,
         ),
     ),
     st.tuples(
         st.just("review-comment"),
-        fields(target=maybe(["gate:G1", f"evidence:{GEC_PROOF}", "general"]), text=NASTY_TEXT),
+        fields(target=maybe(["gate:G1", f"evidence:{GEC_PROOF}", "general"]), text=TEXT),
     ),
     st.tuples(
         st.just("review-outcome"),
-        fields(outcome=maybe(["approve", "reject", "request_changes"]), reason=NASTY_TEXT),
+        fields(outcome=maybe(["approve", "reject", "request_changes"]), reason=TEXT),
     ),
 )
 
@@ -79,3 +83,12 @@ def test_random_review_actions_answer_below_500_and_a_refusal_writes_nothing(
 
     act()
     assert any(400 <= status < 500 for status in statuses), "no refusal was tried"
+
+
+@pytest.mark.xfail(strict=True, reason="open bug: a NUL in a review note is a 500, not a 400")
+def test_a_nul_character_in_a_decision_note_is_refused_not_a_server_error(
+    review: Review, carol: User
+) -> None:
+    body = {"subject": "gate", "key": "G1", "verdict": "accepted", "note": "a\x00b"}
+    response = logged_in(carol).post(reverse("review-decide", args=[review.pk]), body)
+    assert response.status_code == 400
