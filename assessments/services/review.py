@@ -308,6 +308,11 @@ def _reason(text: str, path: str) -> str:
         raise ValidationFailed(
             _("Every decision needs a reason."), [FieldError(path, _("say why, in a few words"))]
         )
+    if "\x00" in text:  # PostgreSQL text cannot hold it; a form field would refuse it too
+        raise ValidationFailed(
+            _("The text holds a NUL character."),
+            [FieldError(path, _("remove the NUL character (U+0000)"))],
+        )
     if len(text) > TEXT_MAX_LENGTH:
         message = _("at most {limit} characters")
         raise ValidationFailed(

@@ -85,7 +85,6 @@ def test_random_review_actions_answer_below_500_and_a_refusal_writes_nothing(
     assert any(400 <= status < 500 for status in statuses), "no refusal was tried"
 
 
-@pytest.mark.xfail(strict=True, reason="open bug: a NUL in a review note is a 500, not a 400")
 def test_a_nul_character_in_a_decision_note_is_refused_not_a_server_error(
     review: Review, carol: User
 ) -> None:
