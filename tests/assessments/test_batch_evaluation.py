@@ -163,6 +163,9 @@ def test_several_files_with_the_json_format_are_a_usage_error() -> None:
     assert (out, code) == ("", 2)
 
 
+# Transactional: the reference data this test's fixture seeds must be committed for the
+# command's own process to read it (a transactional test before it may have flushed it).
+@pytest.mark.django_db(transaction=True)
 def test_stdout_of_the_real_command_holds_nothing_but_the_lines(tmp_path: Path) -> None:
     files = [str(DEMO_DATA / "demo-dossier.json"), str(tmp_path / "missing.json")]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerocarbon.settings.test"}
