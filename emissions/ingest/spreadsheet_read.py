@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
 from emissions.dossier.layout import SCHEMA_ID
+from emissions.dossier.schema import in_range, out_of_range
 from emissions.ingest.spreadsheet_layout import (
     ANSWERS_SHEET,
     ERRORS_SHEET,
@@ -318,6 +319,8 @@ def _decimal(text: str) -> str:
         number = Decimal(text)
     except InvalidOperation:
         raise CellUnreadable(_("{value} cannot be read as a number").format(value=text)) from None
+    if not in_range(number):  # before writing it out: 1e999999999 would be a billion digits
+        raise CellUnreadable(out_of_range(number))
     return text if "e" not in text.lower() else format(number, "f")
 
 

@@ -83,6 +83,17 @@ def test_an_unreadable_number_is_an_error_at_its_cell_and_nowhere_else() -> None
     assert "quantity" not in parsed.document["energy"][3]
 
 
+@pytest.mark.parametrize("value", ["1e999999999999999999", "1e-999999999999999999", "9E+40"])
+def test_a_number_beyond_every_column_is_an_error_at_its_cell_not_a_crash(value: str) -> None:
+    """Written out in full, 1e999999999999999999 would need more memory than the machine has;
+    it is refused at its cell before that, in the reader's words for an out-of-range number."""
+    cell = _energy_cell("quantity", 3)
+    parsed = read_workbook(_edited(_template(example("demo-dossier")), "energy", cell, value))
+    assert [(e.location.cell, e.value) for e in parsed.errors] == [(cell, value)]
+    assert "out of range" in parsed.errors[0].message
+    assert "quantity" not in parsed.document["energy"][3]
+
+
 def test_a_path_of_the_dossier_reader_is_mapped_back_to_its_cell() -> None:
     parsed = read_workbook(_template(example("demo-dossier")))
     location = parsed.locator.locate("/energy/3/unit")
