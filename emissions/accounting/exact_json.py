@@ -13,8 +13,10 @@ NaN and infinities have no JSON form and are refused. Everything else is written
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 Default = Callable[[Any], Any]
@@ -52,11 +54,13 @@ def dumps(
         separators = (",", ": ") if indent is not None else (", ", ": ")
     if isinstance(indent, int):
         indent = " " * indent
-    writer = _Writer(indent, separators, sort_keys, ensure_ascii, default)
-    return "".join(writer.write(value, 0))
+    return _Writer(indent, separators, sort_keys, ensure_ascii, default).text(value)
 
 
 class _Writer:
+    """Appends the text of a value to one list of pieces. The exact built-in types are looked
+    up by `type` (most of a result), their subclasses go through the `isinstance` chain."""
+
     def __init__(
         self,
         indent: str | None,
@@ -68,24 +72,46 @@ class _Writer:
         self.indent = indent
         self.item_separator, self.key_separator = separators
         self.sort_keys = sort_keys
-        self.ensure_ascii = ensure_ascii
+        self.string = encode_basestring_ascii if ensure_ascii else encode_basestring
         self.default = default
+        self.parts: list[str] = []
+        self.scalars: dict[type, Callable[[Any], str]] = {
+            str: self.string,
+            int: int.__repr__,
+            float: _float_text,
+            bool: _LITERALS.__getitem__,
+            type(None): _LITERALS.__getitem__,
+            Decimal: number_text,
+        }
 
-    def write(self, value: Any, level: int) -> list[str]:
+    def text(self, value: Any) -> str:
+        self.write(value, 0)
+        return "".join(self.parts)
+
+    def write(self, value: Any, level: int) -> None:
+        scalar = self.scalars.get(type(value))
+        if scalar is not None:
+            self.parts.append(scalar(value))
+        elif type(value) is dict or isinstance(value, Mapping):
+            self._object(value, level)
+        elif type(value) is list or isinstance(value, list | tuple):
+            self._array(value, level)
+        else:
+            self._other(value, level)
+
+    def _other(self, value: Any, level: int) -> None:
         scalar = self._scalar(value)
         if scalar is not None:
-            return [scalar]
-        if isinstance(value, Mapping):
-            return self._object(value, level)
-        if isinstance(value, list | tuple):
-            return self._array(value, level)
-        if self.default is None:
+            self.parts.append(scalar)
+        elif self.default is None:
             raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-        return self.write(self.default(value), level)
+        else:
+            self.write(self.default(value), level)
 
     def _scalar(self, value: Any) -> str | None:
+        """Subclasses of the scalar types (an IntEnum, a str subclass), as json writes them."""
         if isinstance(value, str):
-            return json.dumps(value, ensure_ascii=self.ensure_ascii)
+            return self.string(value)
         if value is None or isinstance(value, bool | float):
             return json.dumps(value, allow_nan=False)  # null, true, false, finite floats
         if isinstance(value, int):
@@ -96,42 +122,54 @@ class _Writer:
 
     def _key(self, key: object) -> str:
         if isinstance(key, str):
-            return key
+            return self.string(key)
         if isinstance(key, int | Decimal) and not isinstance(key, bool):
-            return self.write(key, 0)[0]
+            return self.string(number_text(key) if isinstance(key, Decimal) else int.__repr__(key))
         raise TypeError(f"keys must be str, int or Decimal, not {type(key).__name__}")
 
-    def _open(self, level: int) -> tuple[str, str]:
-        """The separator between items and the text before the closing bracket."""
+    def _open(self, level: int) -> tuple[str, str, str]:
+        """The text after the opening bracket, between items and before the closing one."""
         if self.indent is None:
-            return self.item_separator, ""
+            return "", self.item_separator, ""
         inner = "\n" + self.indent * (level + 1)
-        return self.item_separator + inner, "\n" + self.indent * level
+        return inner, self.item_separator + inner, "\n" + self.indent * level
 
-    def _object(self, value: Mapping[Any, Any], level: int) -> list[str]:
+    def _object(self, value: Mapping[Any, Any], level: int) -> None:
+        parts = self.parts
         if not value:
-            return ["{}"]
+            parts.append("{}")
+            return
         pairs = sorted(value.items()) if self.sort_keys else value.items()
         items = [(self._key(key), item) for key, item in pairs]
-        separator, closing = self._open(level)
-        parts = ["{", separator.removeprefix(self.item_separator)]
+        opening, separator, closing = self._open(level)
+        parts.append("{" + opening)
+        key_separator, write, level = self.key_separator, self.write, level + 1
         for index, (key, item) in enumerate(items):
-            if index:
-                parts.append(separator)
-            parts += [json.dumps(key, ensure_ascii=self.ensure_ascii), self.key_separator]
-            parts += self.write(item, level + 1)
-        return [*parts, closing, "}"]
+            parts.append(separator + key + key_separator if index else key + key_separator)
+            write(item, level)
+        parts.append(closing + "}")
 
-    def _array(self, value: list[Any] | tuple[Any, ...], level: int) -> list[str]:
+    def _array(self, value: list[Any] | tuple[Any, ...], level: int) -> None:
+        parts = self.parts
         if not value:
-            return ["[]"]
-        separator, closing = self._open(level)
-        parts = ["[", separator.removeprefix(self.item_separator)]
+            parts.append("[]")
+            return
+        opening, separator, closing = self._open(level)
+        parts.append("[" + opening)
+        write, level = self.write, level + 1
         for index, item in enumerate(value):
             if index:
                 parts.append(separator)
-            parts += self.write(item, level + 1)
-        return [*parts, closing, "]"]
+            write(item, level)
+        parts.append(closing + "]")
+
+
+_LITERALS: dict[object, str] = {None: "null", True: "true", False: "false"}
+
+
+def _float_text(value: float) -> str:
+    """As json writes a float: its repr; NaN and infinities refused as json refuses them."""
+    return float.__repr__(value) if math.isfinite(value) else json.dumps(value, allow_nan=False)
 
 
 class ExactJSONEncoder(json.JSONEncoder):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import enum
 import json
+from collections import OrderedDict
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -84,6 +85,15 @@ class Level(enum.IntEnum):
     HIGH = 3
 
 
+class Colour(enum.StrEnum):
+    RED = "红"
+
+
+class Point(NamedTuple):
+    x: int
+    y: float
+
+
 PLAIN_DATA: list[Any] = [
     None,
     True,
@@ -93,6 +103,9 @@ PLAIN_DATA: list[Any] = [
     [1, -2.5, 1e300, {"a": [], "b": {}}],
     {"z": [None, False, {"k": "v"}], "a": (1, 2), "m": {"y": 1, "x": [3]}},
     {"level": Level.HIGH, 7: "int key", "键": "值"},
+    # Subclasses of the built-in types take the slower path of the writer: same text.
+    {Colour.RED: [Colour.RED, Point(1, 2.5)], "o": OrderedDict([("b", 1), ("a", -0.0)])},
+    [Level.HIGH, {Level.HIGH: None}, -1e-7, 1e16, 10**30, "\u0000\ud800"],
 ]
 OPTIONS: list[dict[str, Any]] = [
     {},
