@@ -112,8 +112,8 @@ class _Writer:
         """Subclasses of the scalar types (an IntEnum, a str subclass), as json writes them."""
         if isinstance(value, str):
             return self.string(value)
-        if value is None or isinstance(value, bool | float):
-            return json.dumps(value, allow_nan=False)  # null, true, false, finite floats
+        if isinstance(value, float):
+            return _float_text(value)
         if isinstance(value, int):
             return int.__repr__(value)  # as json writes it, also for IntEnum
         if isinstance(value, Decimal):

@@ -56,6 +56,10 @@ def test_a_decimal_is_written_as_a_json_number_with_exactly_its_digits(
     assert loads(written)["x"] == value
 
 
+def test_a_decimal_subclass_is_written_as_its_number() -> None:
+    assert dumps([Amount("2.50")]) == "[2.5]"
+
+
 def test_digits_beyond_the_default_context_are_never_rounded() -> None:
     thirty_four = D("1234567890123456789012345678.901234")  # 34 digits > the default 28
     assert number_text(thirty_four) == "1234567890123456789012345678.901234"
@@ -89,6 +93,14 @@ class Colour(enum.StrEnum):
     RED = "红"
 
 
+class Ratio(float):
+    pass
+
+
+class Amount(Decimal):
+    pass
+
+
 class Point(NamedTuple):
     x: int
     y: float
@@ -104,7 +116,7 @@ PLAIN_DATA: list[Any] = [
     {"z": [None, False, {"k": "v"}], "a": (1, 2), "m": {"y": 1, "x": [3]}},
     {"level": Level.HIGH, 7: "int key", "键": "值"},
     # Subclasses of the built-in types take the slower path of the writer: same text.
-    {Colour.RED: [Colour.RED, Point(1, 2.5)], "o": OrderedDict([("b", 1), ("a", -0.0)])},
+    {Colour.RED: [Colour.RED, Point(1, 2.5), Ratio(0.1)], "o": OrderedDict(b=1, a=-0.0)},
     [Level.HIGH, {Level.HIGH: None}, -1e-7, 1e16, 10**30, "\u0000\ud800"],
 ]
 OPTIONS: list[dict[str, Any]] = [
