@@ -21,36 +21,21 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Node:
-    path: Path
-    value: object
-    depth: int  # the root is at depth 0
-
-
-def nodes(data: object) -> Iterator[Node]:
+def nodes(data: object) -> Iterator[tuple[Path, object]]:
     """Every value of a parsed JSON document with its path, in document order, down to
-    MAX_DEPTH: the content of a container at that depth is not visited."""
-    stack = [Node((), data, 0)]
+    MAX_DEPTH (a value's depth is the length of its path, the root's 0): the content of a
+    container at that depth is not visited."""
+    stack: list[tuple[Path, object]] = [((), data)]
     while stack:
-        node = stack.pop()
-        yield node
-        if node.depth >= MAX_DEPTH:
-            continue
-        stack.extend(reversed([Node((*node.path, key), child, node.depth + 1)
-                               for key, child in _children(node.value)]))  # fmt: skip
+        path, value = stack.pop()
+        yield path, value
+        if len(path) < MAX_DEPTH and isinstance(value, Mapping | list):
+            stack.extend(reversed(_children(path, value)))
 
 
-def _children(value: object) -> list[tuple[str | int, object]]:
-    if isinstance(value, Mapping):
-        return list(value.items())
-    if isinstance(value, list):
-        return list(enumerate(value))
-    return []
-
-
-def _too_deep(node: Node) -> bool:
-    return node.depth >= MAX_DEPTH and bool(_children(node.value))
+def _children(path: Path, value: Mapping[str, object] | list[object]) -> list[tuple[Path, object]]:
+    pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
+    return [((*path, key), child) for key, child in pairs]
 
 
 def forbidden_character(text: str) -> str | None:
@@ -72,44 +57,39 @@ def forbidden_character(text: str) -> str | None:
     return message.format(code=f"{ord(char):04X}", position=found.start() + 1)
 
 
-def _key_errors(node: Node) -> Iterator[DossierError]:
-    if not isinstance(node.value, Mapping):
-        return
-    for key in node.value:
-        path = pointer(*node.path, key)
+def _key_errors(path: Path, value: Mapping[str, object]) -> Iterator[DossierError]:
+    for key in value:
         problem = forbidden_character(key)
         if problem is not None:
-            yield DossierError(path, _("key: {problem}").format(problem=problem))
+            yield DossierError(pointer(*path, key), _("key: {problem}").format(problem=problem))
         elif len(key) > MAX_KEY_LENGTH:
             message = _("key of {length} characters; at most {limit}")
-            yield DossierError(path, message.format(length=len(key), limit=MAX_KEY_LENGTH))
+            message = message.format(length=len(key), limit=MAX_KEY_LENGTH)
+            yield DossierError(pointer(*path, key), message)
 
 
-def _number_errors(node: Node) -> Iterator[DossierError]:
+def _number_errors(path: Path, value: object) -> Iterator[DossierError]:
     """Numbers in gates and answers, which the schema does not type: within the range every
     typed number has (digits either side of the point), so any of them can be written out."""
-    if not (node.path[:1] and node.path[0] in FREE_SECTIONS):
-        return
-    number = as_decimal(node.value)
+    number = as_decimal(value)
     if number is not None and not in_range(number):
-        yield DossierError(pointer(*node.path), out_of_range(number))
+        yield DossierError(pointer(*path), out_of_range(number))
 
 
-def _string_errors(node: Node) -> Iterator[DossierError]:
-    if not isinstance(node.value, str):
-        return
-    problem = forbidden_character(node.value)
+def _string_errors(path: Path, value: str, free: bool) -> Iterator[DossierError]:
+    problem = forbidden_character(value)
     if problem is not None:
-        yield DossierError(pointer(*node.path), problem)
-    elif (
-        node.path[:1]
-        and node.path[0] in FREE_SECTIONS
-        and (len(node.value) > MAX_FREE_STRING_LENGTH)
-    ):
+        yield DossierError(pointer(*path), problem)
+    elif free and len(value) > MAX_FREE_STRING_LENGTH:
         message = _("text of {length} characters; at most {limit}").format(
-            length=len(node.value), limit=MAX_FREE_STRING_LENGTH
+            length=len(value), limit=MAX_FREE_STRING_LENGTH
         )
-        yield DossierError(pointer(*node.path), message)
+        yield DossierError(pointer(*path), message)
+
+
+def _too_deep(path: Path) -> DossierError:
+    message = _("nested more than {depth} levels deep; a dossier needs only a few")
+    return DossierError(pointer(*path), message.format(depth=MAX_DEPTH))
 
 
 @dataclass(frozen=True)
@@ -119,16 +99,20 @@ class DocumentCheck:
 
 
 def check_document(data: object) -> DocumentCheck:
-    """Breaches of the whole-document rules, each at its JSON path."""
+    """Breaches of the whole-document rules, each at its JSON path. Paths are written out
+    only for a breach: a valid document costs one walk and a search of each string."""
     errors: list[DossierError] = []
     too_deep = False
-    for node in nodes(data):
-        if _too_deep(node):
-            too_deep = True
-            message = _("nested more than {depth} levels deep; a dossier needs only a few")
-            message = message.format(depth=MAX_DEPTH)
-            errors.append(DossierError(pointer(*node.path), message))
-        errors.extend(_key_errors(node))
-        errors.extend(_string_errors(node))
-        errors.extend(_number_errors(node))
+    for path, value in nodes(data):
+        free = bool(path) and path[0] in FREE_SECTIONS
+        if isinstance(value, str):
+            errors.extend(_string_errors(path, value, free))
+        elif isinstance(value, Mapping | list):
+            if len(path) >= MAX_DEPTH and value:
+                too_deep = True
+                errors.append(_too_deep(path))
+            if isinstance(value, Mapping):
+                errors.extend(_key_errors(path, value))
+        elif free:
+            errors.extend(_number_errors(path, value))
     return DocumentCheck(errors, too_deep)

@@ -51,13 +51,16 @@ class _NotJson(ValueError):
 
 
 def _object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
     seen: set[str] = set()
     duplicates: list[str] = []
     for key, _value in pairs:
         if key in seen:
             duplicates.append(key)
         seen.add(key)
-    return _DuplicateKeys(pairs, duplicates) if duplicates else dict(pairs)
+    return _DuplicateKeys(pairs, duplicates)
 
 
 def _constant(name: str) -> object:
@@ -67,10 +70,10 @@ def _constant(name: str) -> object:
 
 
 def _duplicate_errors(data: object) -> Iterator[DossierError]:
-    for node in nodes(data):  # iterative, and no deeper than the reader allows
-        if isinstance(node.value, _DuplicateKeys):
-            for key in node.value.duplicates:
-                path = pointer(*node.path, key)
+    for at, value in nodes(data):  # iterative, and no deeper than the reader allows
+        if isinstance(value, _DuplicateKeys):
+            for key in value.duplicates:
+                path = pointer(*at, key)
                 yield DossierError(
                     path, _("duplicate key {key!r} in one JSON object").format(key=key)
                 )
@@ -78,9 +81,17 @@ def _duplicate_errors(data: object) -> Iterator[DossierError]:
 
 def parse_dossier_text(text: str) -> object:
     """Parse dossier JSON text; raises DossierInvalid for bad JSON or repeated keys."""
+    repeated: list[_DuplicateKeys] = []
+
+    def strict_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        found = _object(pairs)
+        if type(found) is _DuplicateKeys:
+            repeated.append(found)
+        return found
+
     try:
         data = json.loads(
-            text, parse_float=Decimal, parse_constant=_constant, object_pairs_hook=_object
+            text, parse_float=Decimal, parse_constant=_constant, object_pairs_hook=strict_object
         )
     except json.JSONDecodeError as error:
         message = _("not valid JSON: {reason} at line {line}, column {column}").format(
@@ -96,7 +107,9 @@ def parse_dossier_text(text: str) -> object:
         message = _("nested far more than {depth} levels deep; a dossier needs only a few")
         message = message.format(depth=MAX_DEPTH)
         raise DossierInvalid([DossierError("", message)]) from None
-    duplicates = list(_duplicate_errors(data))
+    # Walked for their paths only when parsing found some (deeper than MAX_DEPTH, none is
+    # reported here: the reader says the document is too deep).
+    duplicates = list(_duplicate_errors(data)) if repeated else []
     if duplicates:
         raise DossierInvalid(duplicates)
     return data

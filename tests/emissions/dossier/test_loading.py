@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from emissions.dossier import DossierError, DossierInvalid, load_dossier_file, parse_dossier_text
+from emissions.dossier import (
+    DossierError,
+    DossierInvalid,
+    load_dossier_file,
+    loading,
+    parse_dossier_text,
+    read_dossier,
+)
+from emissions.limits import MAX_DEPTH
 
-from .support import EXAMPLES
+from .support import AS_OF, EXAMPLES, default_factors
 
 
 def _errors(text: str) -> list[DossierError]:
@@ -66,6 +74,29 @@ def test_a_duplicate_key_is_an_error_at_its_path_even_when_nested() -> None:
         DossierError("/energy/1/unit", "duplicate key 'unit' in one JSON object"),
         DossierError("/year", "duplicate key 'year' in one JSON object"),
     ]
+
+
+def test_a_duplicate_key_below_the_depth_limit_is_left_to_the_reader() -> None:
+    deep = "[" * (MAX_DEPTH + 1) + '{"a": 1, "a": 2}' + "]" * (MAX_DEPTH + 1)
+    data = parse_dossier_text(deep)  # no duplicate reported: the walk stops at the limit
+    with pytest.raises(DossierInvalid) as raised:
+        read_dossier(data, factors=default_factors(), as_of=AS_OF)
+    assert [error.message for error in raised.value.errors] == [
+        f"nested more than {MAX_DEPTH} levels deep; a dossier needs only a few"
+    ]
+
+
+def test_a_document_without_duplicate_keys_is_not_walked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def walked(_data: object) -> None:
+        raise AssertionError("walked")
+
+    monkeypatch.setattr(loading, "nodes", walked)
+    assert parse_dossier_text('{"a": [{"b": 1}], "c": {"d": 2.5}}') == {
+        "a": [{"b": 1}],
+        "c": {"d": Decimal("2.5")},
+    }
 
 
 def test_an_error_list_names_every_error_in_the_exception_text() -> None:
