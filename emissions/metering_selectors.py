@@ -9,16 +9,31 @@ from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from emissions.accounting.errors import AccountingError
 from emissions.accounting.units import convert
 from emissions.ingest.readings import LOCAL_ZONE, parse_range
 from emissions.metering.intervals import Interval
-from emissions.metering.quality import MeterQuality, assess, inventory_score, percent_down
+from emissions.metering.quality import (
+    RULES_VERSION,
+    MeterQuality,
+    assess,
+    inventory_score,
+    percent_down,
+)
 from emissions.metering.rollup import year_span
-from emissions.models import EnergyRecord, Factory, Inventory, Meter, MeterMonth, Reading
+from emissions.models import (
+    EnergyRecord,
+    Factory,
+    Inventory,
+    Meter,
+    MeterMonth,
+    MeterYearQuality,
+    Reading,
+)
 from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
 from zerocarbon.errors import FieldError, NotFound, ValidationFailed
 
@@ -71,12 +86,12 @@ def coverage(month: MeterMonth) -> Decimal:
     return (Decimal(month.covered_seconds) / Decimal(month.month_seconds)).quantize(Decimal("1e-6"))
 
 
-def _intervals(meter: Meter, start: datetime, end: datetime) -> list[Interval]:
+def _intervals(meter: Meter | int, start: datetime, end: datetime) -> list[Interval]:
     rows = Reading.objects.filter(meter=meter, start__lt=end, end__gt=start).order_by("start")
     return [Interval(*row) for row in rows.values_list("start", "end", "value", "estimated")]
 
 
-def _quality(meter: Meter, year: int) -> MeterQuality:
+def _quality(meter: Meter | int, year: int) -> MeterQuality:
     start, end = year_span(year, LOCAL_ZONE)
     return assess(_intervals(meter, start, end), start, end)
 
@@ -144,24 +159,72 @@ def inventory_metering(inventory: Inventory) -> dict[str, Any]:
 def inventory_coverage(inventory: Inventory) -> dict[str, Any] | None:
     """What an evaluation records of the meters (an input it is hashed with): the data-quality
     score and each metered carrier's coverage of the year (its least covered meter); None
-    when no meter of the factory exists."""
-    meters = list(Meter.objects.filter(factory_id=inventory.factory_id))
-    if not meters:
+    when no meter of the factory exists. One query when every meter's quality of the year is
+    stored (see `_store_qualities`)."""
+    rows = _stored_rows(inventory.factory_id, inventory.year)
+    if any(score is None for _, _, score, _ in rows):
+        rows = _store_qualities(inventory.factory_id, inventory.year)
+    if not rows:
         return None
-    qualities = {meter.pk: _quality(meter, inventory.year) for meter in meters}
-    carriers = sorted({meter.carrier for meter in meters})
+    carriers = sorted({carrier for _, carrier, _, _ in rows})
     return {
-        "score": inventory_score(list(qualities.values())),
+        "score": min(score for _, _, score, _ in rows if score is not None),
         "carriers": [
             {
                 "carrier": carrier,
-                "coverage": _share(
-                    min(qualities[m.pk].coverage for m in meters if m.carrier == carrier)
+                "coverage": min(
+                    share for _, each, _, share in rows if each == carrier and share is not None
                 ),
             }
             for carrier in carriers
         ],
     }
+
+
+# (meter id, carrier, score, coverage) of each meter of a factory; the last two are None when
+# the meter's quality of the year is not stored (or was stored with other rules).
+_StoredRow = tuple[int, str, int | None, Decimal | None]
+
+
+def _stored_rows(factory_id: int, year: int) -> list[_StoredRow]:
+    stored = FilteredRelation(
+        "year_qualities",
+        condition=Q(year_qualities__year=year, year_qualities__method=RULES_VERSION),
+    )
+    meters = Meter.objects.filter(factory_id=factory_id).annotate(stored=stored).order_by("pk")
+    return list(meters.values_list("pk", "carrier", "stored__score", "stored__coverage"))
+
+
+@transaction.atomic
+def _store_qualities(factory_id: int, year: int) -> list[_StoredRow]:
+    """Compute and store the missing qualities of the year, with the factory's meters locked:
+    a change of their readings waits for the commit (the triggers of migration 0012 lock the
+    same rows before they delete the stored ones), so a quality computed from the readings
+    as they were is never stored after the change that made it stale. A memo of the
+    readings, written in a read as a cache would be; the score and the coverage are those of
+    `meter_quality`."""
+    list(Meter.objects.select_for_update().filter(factory_id=factory_id).order_by("pk"))
+    rows = _stored_rows(factory_id, year)  # with what another evaluation stored meanwhile
+    stored = {
+        pk: MeterYearQuality(
+            meter_id=pk,
+            year=year,
+            method=RULES_VERSION,
+            score=quality.score,
+            coverage=_share(quality.coverage),
+        )
+        for pk, quality in ((pk, _quality(pk, year)) for pk, _, score, _ in rows if score is None)
+    }
+    MeterYearQuality.objects.bulk_create(
+        stored.values(),
+        update_conflicts=True,
+        unique_fields=["meter", "year"],
+        update_fields=["method", "score", "coverage"],
+    )
+    fresh = {pk: (quality.score, quality.coverage) for pk, quality in stored.items()}
+    return [
+        (pk, carrier, *fresh.get(pk, (score, coverage))) for pk, carrier, score, coverage in rows
+    ]
 
 
 def _share(share: Decimal) -> Decimal:

@@ -60,6 +60,9 @@ COVERAGE_BANDS = ((ONE, 5), (Decimal("0.95"), 4), (Decimal("0.80"), 3), (Decimal
 LOWEST_SCORE = 1
 ESTIMATED_PENALTIES = ((Decimal("0.25"), 2), (Decimal("0.05"), 1))  # share above: points off
 ANOMALY_TOLERANCE = Decimal("0.01")  # of the readings in the period
+# The version of these rules: raise it with any change of a rule or threshold above, so that
+# the qualities stored with the old ones (MeterYearQuality) are computed again.
+RULES_VERSION = 1
 
 _STATS = Context(prec=28)
 

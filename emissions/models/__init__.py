@@ -21,7 +21,13 @@ from emissions.models.inventory import (
     RefrigerantRecord,
     Scope3Entry,
 )
-from emissions.models.meters import Meter, MeterMonth, Reading, ReadingCorrection
+from emissions.models.meters import (
+    Meter,
+    MeterMonth,
+    MeterYearQuality,
+    Reading,
+    ReadingCorrection,
+)
 from emissions.models.registries import Registry, RegistryAlias
 
 __all__ = [
@@ -40,6 +46,7 @@ __all__ = [
     "Inventory",
     "Meter",
     "MeterMonth",
+    "MeterYearQuality",
     "ProcessEmission",
     "Reading",
     "ReadingCorrection",

@@ -119,3 +119,26 @@ class MeterMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter_id} {self.month:%Y-%m}: {self.value}"
+
+
+class MeterYearQuality(models.Model):
+    """What an evaluation records of one meter's data quality over an inventory year (the
+    score, and the coverage to six places rounded down), kept so that evaluating a factory
+    with a year of readings does not read them all again. Computed from the readings by
+    `emissions.metering_selectors` with `quality.assess` on first use; every change of the
+    meter's readings deletes its rows (database triggers, migration 0012). `method` is the
+    version of the quality rules a row was computed with: a row of another is computed again."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="year_qualities")
+    year = models.IntegerField()
+    method = models.IntegerField()
+    coverage = models.DecimalField(max_digits=7, decimal_places=6)
+    score = models.SmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meter", "year"], name="meter_year_quality_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meter_id} {self.year}: {self.score}"
