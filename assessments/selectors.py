@@ -60,6 +60,27 @@ def evaluations_for(actor: Actor) -> QuerySet[Evaluation]:
     )
 
 
+# The API's lists read what a list item shows, never the large JSON columns: a page of 50
+# would otherwise decode 50 rubric documents, or 50 results, inputs and factor values.
+_LARGE_EVALUATION_COLUMNS = ("result", "inputs", "factor_values")
+
+
+def assessment_list_for(actor: Actor) -> QuerySet[Assessment]:
+    """The actor's assessments as a list shows them: factory, inventory year and the rubric's
+    code and edition (not its document)."""
+    queryset = Assessment.objects.select_related("inventory__factory", "rubric").defer(
+        "rubric__document"
+    )
+    return scope(queryset, actor, via=_VIA_ASSESSMENT)
+
+
+def evaluation_list_for(actor: Actor) -> QuerySet[Evaluation]:
+    """The actor's evaluations as a list shows them: versions, score, level and digests;
+    the record itself (result, inputs, factor values) is one evaluation's own page."""
+    queryset = Evaluation.objects.defer(*_LARGE_EVALUATION_COLUMNS)
+    return scope(queryset, actor, via=f"assessment__{_VIA_ASSESSMENT}")
+
+
 def evaluation_for(actor: Actor, pk: int) -> Evaluation:
     """An evaluation of the actor's organisations, or of an assessment submitted to one of
     the actor's certification bodies for review (404 otherwise)."""

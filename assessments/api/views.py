@@ -80,6 +80,8 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
     filterset_class = AssessmentFilter
 
     def get_queryset(self) -> QuerySet[Assessment]:
+        if self.action == "list":
+            return selectors.assessment_list_for(self.request.user)
         return selectors.assessments_for(self.request.user)
 
     def get_object(self) -> Assessment:
@@ -176,7 +178,12 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
 
 @extend_schema(tags=["evaluations"])
 @extend_schema_view(
-    list=extend_schema(description="Evaluation records of your organisations' assessments."),
+    list=extend_schema(
+        responses={200: EvaluationSummarySerializer(many=True)},
+        description="Evaluation records of your organisations' assessments, without the record "
+        "itself: versions, score, level and digests. `GET /api/v1/evaluations/ID/` has the "
+        "result, the inputs snapshot and the factor values.",
+    ),
     retrieve=extend_schema(
         description="One evaluation: result (exact numbers), inputs snapshot, versions, SHA-256."
     ),
@@ -188,7 +195,12 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet[Evaluation]):
     filterset_class = EvaluationFilter
 
     def get_queryset(self) -> QuerySet[Evaluation]:
+        if self.action == "list":
+            return selectors.evaluation_list_for(self.request.user)
         return selectors.evaluations_for(self.request.user)
+
+    def get_serializer_class(self) -> type[EvaluationSummarySerializer]:
+        return EvaluationSummarySerializer if self.action == "list" else EvaluationSerializer
 
     def get_object(self) -> Evaluation:
         return selectors.evaluation_for(self.request.user, int(self.kwargs["pk"]))
