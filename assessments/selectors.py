@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -287,7 +287,7 @@ class AttentionKind(StrEnum):
     SHORTFALL = "shortfall"
 
 
-_ATTENTION_ORDER = tuple(AttentionKind)
+_ATTENTION_RANK = {kind: rank for rank, kind in enumerate(AttentionKind)}
 
 
 @dataclass(frozen=True)
@@ -313,69 +313,63 @@ class Attention:
 
 def attention_for(actor: Actor, *, limit: int) -> tuple[list[Attention], int]:
     """The inventory years of all the actor's factories that need someone to act, most
-    urgent first (at most `limit`), and how many there are in all (two queries). A failed
+    urgent first (at most `limit`), and how many there are in all (three queries: the
+    years, their newest assessments, those assessments' newest evaluations). A failed
     evaluation, a draft not yet submitted and an inventory without an assessment count in
     every year; next-level shortfalls only in a factory's latest year."""
-    rows = _attention_rows(actor)
-    found = [
-        Attention(
-            kind=_ATTENTION_ORDER[row["priority"]],
-            factory_pk=row["factory_id"],
-            factory_name=row["factory__name"],
-            factory_name_en=row["factory__name_en"],
-            organisation_pk=row["factory__organisation_id"],
-            inventory_pk=row["pk"],
-            year=row["year"],
-            assessment_pk=row["assessment_pk"],
-            next_level=_whole(row["next_level"]),
-        )
-        for row in rows[:limit]
-    ]
-    return found, rows.count()
-
-
-def _attention_rows(actor: Actor) -> QuerySet[Any]:
-    newest = Assessment.objects.filter(inventory_id=OuterRef("pk")).order_by("-created_at", "-pk")
-    evaluation = Evaluation.objects.filter(assessment_id=OuterRef("assessment_pk")).order_by(
-        "-created_at", "-pk"
-    )
-    latest_year = Inventory.objects.filter(factory_id=OuterRef("factory_id")).order_by("-year")
-    priority = Case(
-        When(Q(assessment_status=Assessment.Status.FAILED), then=Value(0)),
-        When(Q(assessment_status=Assessment.Status.DRAFT), then=Value(1)),
-        When(Q(assessment_pk__isnull=True), then=Value(2)),
-        When(
-            Q(next_level__isnull=False, year=F("latest_year"))
-            & Q(assessment_status=Assessment.Status.EVALUATED),
-            then=Value(3),
-        ),
-        default=None,
-        output_field=IntegerField(),
-    )
-    return (
+    rows = list(
         emission_selectors.inventories_for(actor)
-        .annotate(
-            assessment_pk=Subquery(newest.values("pk")[:1]),
-            assessment_status=Subquery(newest.values("status")[:1]),
-            next_level=Subquery(
-                evaluation.annotate(level=KT("result__next_level__level")).values("level")[:1]
-            ),
-            latest_year=Subquery(latest_year.values("year")[:1]),
-        )
-        .annotate(priority=priority)
-        .filter(priority__isnull=False)
-        .order_by("priority", "factory__name", "factory_id", "-year")
+        .order_by("factory__name", "factory_id", "-year")
         .values(
-            "pk",
-            "year",
-            "factory_id",
-            "factory__name",
-            "factory__name_en",
+            "pk", "year", "factory_id", "factory__name", "factory__name_en",
             "factory__organisation_id",
-            "assessment_pk",
-            "next_level",
-            "priority",
         )
+    )  # fmt: skip
+    assessments = _newest_assessments([row["pk"] for row in rows])
+    evaluations = _newest_evaluations([a["pk"] for a in assessments.values()])
+    latest_year: dict[int, int] = {}
+    for row in rows:  # each factory's years come newest first
+        latest_year.setdefault(row["factory_id"], row["year"])
+    found: list[Attention] = []
+    for row in rows:
+        assessment = assessments.get(row["pk"], {})
+        next_level = _whole(evaluations.get(assessment.get("pk", 0), {}).get("next_level"))
+        kind = _attention_kind(
+            assessment.get("status"), next_level, row["year"] == latest_year[row["factory_id"]]
+        )
+        if kind is not None:
+            found.append(_attention(kind, row, assessment.get("pk"), next_level))
+    found.sort(key=lambda item: _ATTENTION_RANK[item.kind])  # stable: the name order stays
+    return found[:limit], len(found)
+
+
+def _attention_kind(
+    status: str | None, next_level: int | None, latest_year: bool
+) -> AttentionKind | None:
+    if status == Assessment.Status.FAILED:
+        return AttentionKind.FAILED
+    if status == Assessment.Status.DRAFT:
+        return AttentionKind.DRAFT
+    if status is None:
+        return AttentionKind.UNASSESSED
+    if next_level is not None and latest_year and status == Assessment.Status.EVALUATED:
+        return AttentionKind.SHORTFALL
+    return None
+
+
+def _attention(
+    kind: AttentionKind, row: Mapping[str, Any], assessment_pk: int | None, next_level: int | None
+) -> Attention:
+    return Attention(
+        kind=kind,
+        factory_pk=row["factory_id"],
+        factory_name=row["factory__name"],
+        factory_name_en=row["factory__name_en"],
+        organisation_pk=row["factory__organisation_id"],
+        inventory_pk=row["pk"],
+        year=row["year"],
+        assessment_pk=assessment_pk,
+        next_level=next_level,
     )
 
 

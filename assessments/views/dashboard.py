@@ -2,7 +2,7 @@
 
 Both read in a fixed number of queries however many factories, years and evaluations there
 are: a page of factories, their years in three queries (assessments.selectors
-`year_standings`), the attention list in two. Views parse, call the selectors, render.
+`year_standings`), the attention list in three. Views parse, call the selectors, render.
 """
 
 from __future__ import annotations
