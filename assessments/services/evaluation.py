@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -179,39 +179,61 @@ def store_adjustment(
     return existing or _store(assessment, evaluated, adjusts.as_of, adjusts=adjusts)
 
 
-def store_rerating(assessment: Assessment, evaluated: Evaluated, as_of: date) -> Evaluation:
-    """Record a re-rating with a newer factor set (services.rerate): the submitted dossier
-    rated again, under the assessment's row lock (stored once: same inputs, same row)."""
-    existing = assessment.evaluations.filter(input_sha256=evaluated.input_sha256).first()
-    return existing or _store(assessment, evaluated, as_of)
+def store_reratings(
+    rated: Sequence[tuple[Assessment, Evaluated, date]],
+) -> list[Evaluation]:
+    """Record re-ratings with a newer factor set (services.rerate), a chunk of assessments at
+    a time under their row locks: the submitted dossiers rated again, each stored once (same
+    inputs, same row: one query finds those already stored, one insert writes the others).
+    The evaluations in the order of `rated`; of those found, the stored JSON is not read."""
+    keys = [(assessment.pk, evaluated.input_sha256) for assessment, evaluated, _as_of in rated]
+    found = Evaluation.objects.filter(
+        assessment_id__in={pk for pk, _sha in keys}, input_sha256__in={sha for _pk, sha in keys}
+    ).defer("inputs", "result", "factor_values")
+    stored = {(row.assessment_id, row.input_sha256): row for row in found}
+    new = {
+        key: _unsaved(assessment, evaluated, as_of)
+        for key, (assessment, evaluated, as_of) in zip(keys, rated, strict=True)
+        if key not in stored
+    }
+    Evaluation.objects.bulk_create(new.values())
+    return [stored.get(key) or new[key] for key in keys]
 
 
 def _store(
     assessment: Assessment, evaluated: Evaluated, as_of: date, *, adjusts: Evaluation | None = None
 ) -> Evaluation:
-    inputs, result = evaluated.inputs, evaluated.result  # stored exactly (ExactJSONField)
     try:
         with transaction.atomic():
-            return Evaluation.objects.create(
-                assessment=assessment,
-                as_of=as_of,
-                rubric_code=inputs["rubric"]["code"],
-                rubric_edition=inputs["rubric"]["edition"],
-                factor_set_version=inputs["factor_set_version"],
-                gwp_set=inputs["gwp_set"],
-                code_version=inputs["code_version"],
-                inputs=inputs,
-                result=result,
-                factor_values=evaluated.factor_values,
-                input_sha256=evaluated.input_sha256,
-                sha256=record_sha256(inputs, result, evaluated.factor_values),
-                total_score=evaluated.result["total_score"],
-                star_level=evaluated.result["star_level"],
-                zero_carbon=evaluated.result["zero_carbon"],
-                adjusts=adjusts,
-            )
+            evaluation = _unsaved(assessment, evaluated, as_of, adjusts=adjusts)
+            evaluation.save(force_insert=True)
+            return evaluation
     except IntegrityError:  # a concurrent run stored the same inputs first
         return assessment.evaluations.get(input_sha256=evaluated.input_sha256)
+
+
+def _unsaved(
+    assessment: Assessment, evaluated: Evaluated, as_of: date, *, adjusts: Evaluation | None = None
+) -> Evaluation:
+    inputs, result = evaluated.inputs, evaluated.result  # stored exactly (ExactJSONField)
+    return Evaluation(
+        assessment=assessment,
+        as_of=as_of,
+        rubric_code=inputs["rubric"]["code"],
+        rubric_edition=inputs["rubric"]["edition"],
+        factor_set_version=inputs["factor_set_version"],
+        gwp_set=inputs["gwp_set"],
+        code_version=inputs["code_version"],
+        inputs=inputs,
+        result=result,
+        factor_values=evaluated.factor_values,
+        input_sha256=evaluated.input_sha256,
+        sha256=record_sha256(inputs, result, evaluated.factor_values),
+        total_score=result["total_score"],
+        star_level=result["star_level"],
+        zero_carbon=result["zero_carbon"],
+        adjusts=adjusts,
+    )
 
 
 def record_evaluation_failure(assessment_id: int, texts: Mapping[str, str]) -> None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -49,7 +49,9 @@ from assessments import selectors
 from assessments.evaluation.engine import Evaluated
 from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Review
 from assessments.services import evaluation as evaluations
+from assessments.services.dossier import References
 from assessments.services.workflow import PUBLISH_ERRORS, PUBLISH_RETRY_POLICY, in_every_language
+from emissions import selectors as emission_selectors
 from emissions.models import FactorSet
 from emissions.services import records
 from zerocarbon.errors import Conflict, DomainError
@@ -58,6 +60,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 25  # items a task takes: small enough to spread over the workers
 SWEEP_BATCHES = 20
+_T = TypeVar("_T")
 
 
 class RerateRefused(Conflict):
@@ -245,56 +248,66 @@ def changed_items(batch: RerateBatch) -> QuerySet[RerateItem]:
 
 # --- The workers' part ------------------------------------------------------------------------
 
-# Which items a phase works on, and what it does with one.
-_PHASES: dict[str, tuple[str, Callable[[RerateItem, FactorSet], None]]] = {}
+# Which items a phase works on, and what it does with a chunk of them.
+_PHASES: dict[str, tuple[str, Callable[[list[RerateItem], FactorSet], None]]] = {}
+# What a phase writes of its items, all in one statement at the end of the chunk.
+_ITEM_FIELDS = ["state", "before", "after", "changed", "evaluation", "error_texts", "updated_at"]
 
 
 def run_chunk(batch_id: int, item_ids: list[int]) -> int:
-    """Do the batch's current phase for these items, in one transaction (each item in a
-    savepoint of its own): a chunk commits whole or not at all, so a worker that dies in the
-    middle leaves its items to the next delivery. The number done here."""
+    """Do the batch's current phase for these items, in one transaction: a chunk commits
+    whole or not at all, so a worker that dies in the middle leaves its items to the next
+    delivery. What a chunk reads and writes besides the evaluations themselves is read and
+    written once for all its items (the registries and rubrics, the assessments' locks and
+    scope, the inventories moved, the evaluations stored, the items): the queries of a chunk
+    do not grow with its size but for each dossier's own. The number done here."""
     batch = RerateBatch.objects.select_related("factor_set").get(pk=batch_id)
     if batch.status not in RerateBatch.RUNNING:
         return 0
     waiting, work = _PHASES[batch.status]
     _heartbeat(batch_id)
-    delay = getattr(settings, "ZEROCARBON_TEST_RERATE_DELAY_SECONDS", 0)
-    done = 0
     with transaction.atomic():
-        items = (
+        items = list(  # those not done by another delivery, nor being done now
             RerateItem.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=item_ids, batch_id=batch_id, state=waiting)
             .select_related("assessment__inventory", "previous_evaluation")
             .order_by("pk")
         )
-        for item in items:  # those not done by another delivery, nor being done now
-            _do(work, item, batch.factor_set)
-            done += 1
-            if delay:  # test hook: lets a test kill the worker in the middle of a chunk
-                time.sleep(delay)
+        if items:
+            work(items, batch.factor_set)
     _heartbeat(batch_id)
     _finish_if_done(batch_id)
-    return done
+    return len(items)
 
 
 # The database or broker gone for a moment: the task retries the chunk.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
-def _do(work: Callable[[RerateItem, FactorSet], None], item: RerateItem, fs: FactorSet) -> None:
-    """One item's work in a savepoint; an unexpected error fails the item (in words, with a
-    reference to the log) instead of stopping the batch."""
+def _pause() -> None:
+    """Test hook, after each item: lets a test kill the worker in the middle of a chunk."""
+    delay = getattr(settings, "ZEROCARBON_TEST_RERATE_DELAY_SECONDS", 0)
+    if delay:
+        time.sleep(delay)
+
+
+def _guarded(item: RerateItem, work: Callable[[], _T]) -> _T | None:
+    """`work()` for one item; an unexpected error fails the item instead of the chunk."""
     try:
-        with transaction.atomic():
-            work(item, fs)
+        return work()
     except TRANSIENT:
         raise
     except Exception as error:
-        reference = f"rerate-{item.batch_id}-{item.pk}"
-        logger.exception("re-rating item %s failed [%s]", item.pk, reference)
-        item.state = RerateItem.State.FAILED
-        item.error_texts = in_every_language(partial(_failed_message, error, reference))
-        item.save(update_fields=["state", "error_texts", "updated_at"])
+        _fail(item, error)
+        return None
+
+
+def _fail(item: RerateItem, error: Exception) -> None:
+    """The item failed, in words with a reference to the log (called where it was raised)."""
+    reference = f"rerate-{item.batch_id}-{item.pk}"
+    logger.exception("re-rating item %s failed [%s]", item.pk, reference)
+    item.state = RerateItem.State.FAILED
+    item.error_texts = in_every_language(partial(_failed_message, error, reference))
 
 
 def _failed_message(error: Exception, reference: str) -> str:
@@ -304,42 +317,127 @@ def _failed_message(error: Exception, reference: str) -> str:
     ).format(kind=type(error).__name__, reference=reference)
 
 
-def _preview_item(item: RerateItem, factor_set: FactorSet) -> None:
+def _references(factor_set: FactorSet) -> References:
+    """The registries and rubrics the chunk's dossiers are read with, looked up once."""
+    return References(factor_set, emission_selectors.registry_directory(), {})
+
+
+def _save(items: list[RerateItem]) -> None:
+    now = timezone.now()
+    for item in items:
+        item.updated_at = now
+    RerateItem.objects.bulk_update(items, _ITEM_FIELDS)
+
+
+def _preview(items: list[RerateItem], factor_set: FactorSet) -> None:
+    references = _references(factor_set)
+    for item in items:
+        _guarded(item, partial(_preview_item, item, factor_set, references))
+        _pause()
+    _save(items)
+
+
+def _preview_item(item: RerateItem, factor_set: FactorSet, references: References) -> None:
+    """What the new set rates the item's dossier (nothing written but the item, later)."""
     previous = item.previous_evaluation
-    item.before = summary(previous.result)
+    before = summary(previous.result)
     try:
-        evaluated = _rerated(item.assessment, previous, factor_set)
+        evaluated = _rerated(item.assessment, previous, factor_set, references)
     except DomainError:
+        texts = _refusal_in_every_language(item.assessment, previous, factor_set, references)
+        item.before, item.error_texts = before, texts
         item.state, item.changed = RerateItem.State.UNRATED, None
-        item.error_texts = _refusal_in_every_language(item.assessment, previous, factor_set)
     else:
-        item.after = summary(evaluated.result)
-        item.state, item.changed = RerateItem.State.PREVIEWED, _differs(item.before, item.after)
-    item.save()
+        item.before, item.after = before, summary(evaluated.result)
+        item.state, item.changed = RerateItem.State.PREVIEWED, _differs(before, item.after)
 
 
-def _apply_item(item: RerateItem, factor_set: FactorSet) -> None:
-    assessment = Assessment.objects.select_for_update().get(pk=item.assessment_id)
-    still = _annotated().filter(_in_scope(factor_set), pk=assessment.pk).first()
-    if still is None or still.latest_evaluation != item.previous_evaluation_id:  # type: ignore[attr-defined]
-        item.state = RerateItem.State.SKIPPED
-        item.save(update_fields=["state", "updated_at"])
+@dataclass(frozen=True)
+class _Rated:
+    item: RerateItem
+    assessment: Assessment  # under its row lock
+    evaluated: Evaluated
+
+
+def _apply(items: list[RerateItem], factor_set: FactorSet) -> None:
+    """Rate each item again and record the chunk's results at once; an item whose
+    assessment changed since the preview is skipped."""
+    assessments = _still_in_scope(items, factor_set)
+    references = _references(factor_set)
+    rated = []
+    for item in items:
+        assessment = assessments.get(item.assessment_id)
+        if assessment is None:
+            item.state = RerateItem.State.SKIPPED
+            continue
+        previous = item.previous_evaluation
+        work = partial(_rerated, assessment, previous, factor_set, references)
+        evaluated = _guarded(item, work)
+        if evaluated is not None:
+            rated.append(_Rated(item, assessment, evaluated))
+        _pause()
+    _record(rated, factor_set)
+    _save(items)
+
+
+def _still_in_scope(items: list[RerateItem], factor_set: FactorSet) -> dict[int, Assessment]:
+    """The items' assessments, taken under their row locks, that are still in scope with the
+    evaluation the preview rated (read after the locks are held), by pk."""
+    pks = sorted({item.assessment_id for item in items})
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("inventory")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+    assessments = {assessment.pk: assessment for assessment in locked}
+    scope = _annotated().filter(_in_scope(factor_set), pk__in=pks)
+    latest = dict(scope.values_list("pk", "latest_evaluation"))  # type: ignore[misc]
+    return {
+        item.assessment_id: assessments[item.assessment_id]
+        for item in items
+        if latest.get(item.assessment_id) == item.previous_evaluation_id
+    }
+
+
+def _record(rated: list[_Rated], factor_set: FactorSet) -> None:
+    """Move the rated inventories to the new set and store their evaluations, all at once;
+    should that fail, each on its own, so that an item that cannot be recorded fails alone."""
+    if not rated:
         return
-    records.move_to_factor_set(assessment.inventory_id, factor_set)
-    assessment.refresh_from_db()
-    previous = item.previous_evaluation
-    evaluated = _rerated(assessment, previous, factor_set)
-    item.evaluation = evaluations.store_rerating(assessment, evaluated, previous.as_of)
-    item.after, item.state = summary(item.evaluation.result), RerateItem.State.APPLIED
-    item.changed = _differs(item.before or summary(previous.result), item.after)
-    item.save()
+    try:
+        with transaction.atomic():
+            _record_all(rated, factor_set)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        if len(rated) == 1:
+            _fail(rated[0].item, error)
+            return
+        logger.warning("re-rating chunk not recorded at once (%r): one item at a time", error)
+        for one in rated:
+            _record([one], factor_set)
 
 
-_PHASES[RerateBatch.Status.PREVIEWING] = (RerateItem.State.PENDING, _preview_item)
-_PHASES[RerateBatch.Status.APPLYING] = (RerateItem.State.PREVIEWED, _apply_item)
+def _record_all(rated: list[_Rated], factor_set: FactorSet) -> None:
+    records.move_to_factor_set([one.assessment.inventory_id for one in rated], factor_set)
+    stored = evaluations.store_reratings(
+        [(one.assessment, one.evaluated, one.item.previous_evaluation.as_of) for one in rated]
+    )
+    for one, evaluation in zip(rated, stored, strict=True):
+        item, previous = one.item, one.item.previous_evaluation
+        item.evaluation, item.after = evaluation, summary(one.evaluated.result)
+        item.state = RerateItem.State.APPLIED
+        item.changed = _differs(item.before or summary(previous.result), item.after)
 
 
-def _rerated(assessment: Assessment, previous: Evaluation, factor_set: FactorSet) -> Evaluated:
+_PHASES[RerateBatch.Status.PREVIEWING] = (RerateItem.State.PENDING, _preview)
+_PHASES[RerateBatch.Status.APPLYING] = (RerateItem.State.PREVIEWED, _apply)
+
+
+def _rerated(
+    assessment: Assessment, previous: Evaluation, factor_set: FactorSet, references: References
+) -> Evaluated:
     """The submitted dossier that `previous` rated, read with `factor_set`, through the one
     evaluation seam (as of the same date, with the meters' coverage as a submission has it)."""
     full = selectors.evaluation_input(
@@ -347,16 +445,17 @@ def _rerated(assessment: Assessment, previous: Evaluation, factor_set: FactorSet
         as_of=previous.as_of,
         document=previous.inputs["dossier"],
         factor_set=factor_set,
+        references=references,
     )
     return evaluations.evaluate_input(assessment, full, previous.as_of)
 
 
 def _refusal_in_every_language(
-    assessment: Assessment, previous: Evaluation, factor_set: FactorSet
+    assessment: Assessment, previous: Evaluation, factor_set: FactorSet, references: References
 ) -> dict[str, str]:
     def message() -> str:
         try:
-            _rerated(assessment, previous, factor_set)
+            _rerated(assessment, previous, factor_set, references)
         except DomainError as refusal:
             details = "; ".join(f"{e.path}: {e.message}" for e in refusal.errors)
             return f"{refusal.message} {details}".strip()

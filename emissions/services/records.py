@@ -10,7 +10,7 @@ inventory's row lock first, so a write and a submission are ordered one way or t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -54,12 +54,14 @@ def lock_inventory(inventory_pk: int) -> None:
     _set_status(inventory_pk, Inventory.Status.LOCKED)
 
 
-def move_to_factor_set(inventory_pk: int, factor_set: FactorSet) -> None:
-    """Rate the inventory with another published factor set from now on (a re-rating after a
-    new set was published; its data stays as it is, locked or not). Recorded in the trail."""
+def move_to_factor_set(inventory_pks: Collection[int], factor_set: FactorSet) -> None:
+    """Rate the inventories with another published factor set from now on (a re-rating after
+    a new set was published; their data stays as it is, locked or not), in one update
+    whatever their number. Recorded in the trail, a row for each."""
     if not factor_set.is_published:
         raise ValueError(f"factor set {factor_set.version} is not published")
-    history.update_recorded(Inventory.objects.filter(pk=inventory_pk), factor_set=factor_set)
+    inventories = Inventory.objects.filter(pk__in=list(inventory_pks))
+    history.update_recorded(inventories, factor_set=factor_set)
 
 
 def hold_inventory(inventory_pk: int) -> None:

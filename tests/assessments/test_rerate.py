@@ -349,3 +349,136 @@ def test_the_admin_publishes_previews_and_confirms(
     viewer = logged_in(User.objects.get(username="alice"))
     page = viewer.get(f"/admin/assessments/reratebatch/{batch.pk}/change/")
     assert page.status_code == 302  # to the admin login: staff only
+
+
+def _queries(work: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        work()
+    return len(captured)
+
+
+def _coverage_queries(assessment: Assessment) -> int:
+    """The queries of one dossier's meter coverage (emissions', read for each evaluation)."""
+    from emissions.metering_selectors import inventory_coverage
+
+    return _queries(lambda: inventory_coverage(assessment.inventory))
+
+
+def test_a_chunk_reads_and_writes_once_for_all_its_items(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Both phases: a chunk of two items makes the queries of a chunk of one, plus only the
+    second dossier's meter coverage (no look-up, lock, move, insert or save per item); the
+    last chunk of a phase also closes it (one update)."""
+    on_commit = django_capture_on_commit_callbacks
+    new = _new_set()
+    with on_commit(execute=False):  # the chunks are run here, by hand
+        batch = rerate.start_preview(alice, new)
+    items = batch.items.select_related("assessment__inventory", "previous_evaluation")
+    first, *others = list(items.order_by("pk"))
+    assert len(others) == 2
+    coverage = {item.pk: _coverage_queries(item.assessment) for item in [first, *others]}
+    extra = sum(coverage[item.pk] for item in others) - coverage[first.pk]
+    ids = [item.pk for item in others]
+    # The new set's factors and the rubric, read once a process (kernel caches).
+    rerate._rerated(first.assessment, first.previous_evaluation, new, rerate._references(new))
+
+    one = _queries(lambda: rerate.run_chunk(batch.pk, [first.pk]))
+    two = _queries(lambda: rerate.run_chunk(batch.pk, ids))
+    assert two == one + extra + 1
+    batch.refresh_from_db()
+    assert batch.status == RerateBatch.Status.PREVIEWED
+
+    with on_commit(execute=False):
+        rerate.confirm(alice, batch, batch.fingerprint)
+    one = _queries(lambda: rerate.run_chunk(batch.pk, [first.pk]))
+    two = _queries(lambda: rerate.run_chunk(batch.pk, ids))
+    assert two == one + extra + 1
+    assert set(batch.items.values_list("state", flat=True)) == {RerateItem.State.APPLIED}
+
+
+def test_a_re_rating_stores_exactly_what_a_fresh_evaluation_would(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The chunk's bulk path against the one seam a submission goes through, once the
+    inventory is on the new set: same inputs, result, factor values and both SHA-256."""
+    from assessments.evaluation.engine import record_sha256
+    from assessments.services import evaluation as evaluations
+
+    on_commit = django_capture_on_commit_callbacks
+    batch = _previewed(alice, _new_set(), on_commit)
+    with on_commit(execute=True):
+        rerate.confirm(alice, batch, batch.fingerprint)
+    items = list(batch.items.select_related("evaluation", "previous_evaluation"))
+    assert len(items) == 3
+    for item in items:
+        stored, previous = item.evaluation, item.previous_evaluation
+        assessment = Assessment.objects.select_related("inventory").get(pk=item.assessment_id)
+        fresh = evaluations.compute(
+            assessment, as_of=previous.as_of, document=previous.inputs["dossier"]
+        )
+        assert stored.input_sha256 == fresh.input_sha256
+        assert stored.sha256 == record_sha256(fresh.inputs, fresh.result, fresh.factor_values)
+        assert (stored.inputs, stored.result, stored.factor_values) == (
+            fresh.inputs,
+            fresh.result,
+            fresh.factor_values,
+        )
+        assert stored.sha256 == record_sha256(stored.inputs, stored.result, stored.factor_values)
+        assert (stored.as_of, stored.factor_set_version) == (previous.as_of, "CN-2025.2")
+        assert (stored.total_score, stored.star_level, stored.zero_carbon) == (
+            fresh.result["total_score"],
+            fresh.result["star_level"],
+            fresh.result["zero_carbon"],
+        )
+
+
+def test_an_item_that_cannot_be_rated_or_recorded_fails_alone(
+    portfolio: dict[str, Assessment],
+    alice: User,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One item whose evaluation raises and one whose record raises fail, in words, with
+    nothing recorded for them (their inventory stays on its set); the third is applied."""
+    from assessments.services import evaluation as evaluations
+
+    on_commit = django_capture_on_commit_callbacks
+    new = _new_set()
+    batch = _previewed(alice, new, on_commit)
+    unratable, unrecordable = portfolio["national"], portfolio["national_2"]
+    rerated, store = rerate._rerated, evaluations.store_reratings
+
+    def rerated_but_one(assessment: Assessment, *args: Any) -> Any:
+        if assessment.pk == unratable.pk:
+            raise RuntimeError("kernel fault")
+        return rerated(assessment, *args)
+
+    def store_but_one(rated: Any) -> Any:
+        if any(assessment.pk == unrecordable.pk for assessment, _e, _d in rated):
+            raise ValueError("write fault")
+        return store(rated)
+
+    monkeypatch.setattr(rerate, "_rerated", rerated_but_one)
+    monkeypatch.setattr(evaluations, "store_reratings", store_but_one)
+    with on_commit(execute=True):
+        rerate.confirm(alice, batch, batch.fingerprint)
+
+    states = dict(batch.items.values_list("assessment_id", "state"))
+    assert states == {
+        unratable.pk: RerateItem.State.FAILED,
+        unrecordable.pk: RerateItem.State.FAILED,
+        portfolio["provincial"].pk: RerateItem.State.APPLIED,
+    }
+    for assessment, kind in ((unratable, "RuntimeError"), (unrecordable, "ValueError")):
+        item = batch.items.get(assessment=assessment)
+        assert item.evaluation is None
+        assert kind in item.error_texts["en"]
+        assert set(item.error_texts) == {"en", "zh-hans"}
+        assert assessment.evaluations.count() == 1
+        assert Inventory.objects.get(pk=assessment.inventory_id).factor_set != new
+    assert Inventory.objects.get(pk=portfolio["provincial"].inventory_id).factor_set == new
+    assert RerateBatch.objects.get(pk=batch.pk).status == RerateBatch.Status.APPLIED
