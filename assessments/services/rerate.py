@@ -50,7 +50,12 @@ from assessments.evaluation.engine import Evaluated
 from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Review
 from assessments.services import evaluation as evaluations
 from assessments.services.dossier import References
-from assessments.services.workflow import PUBLISH_ERRORS, PUBLISH_RETRY_POLICY, in_every_language
+from assessments.services.workflow import (
+    PUBLISH_ERRORS,
+    PUBLISH_RETRY_POLICY,
+    dossier_message,
+    in_every_language,
+)
 from emissions import selectors as emission_selectors
 from emissions.models import FactorSet
 from emissions.services import records
@@ -457,8 +462,7 @@ def _refusal_in_every_language(
         try:
             _rerated(assessment, previous, factor_set, references)
         except DomainError as refusal:
-            details = "; ".join(f"{e.path}: {e.message}" for e in refusal.errors)
-            return f"{refusal.message} {details}".strip()
+            return dossier_message(refusal)
         return _("The new factor set rated it after all; preview again.")
 
     return in_every_language(message)
