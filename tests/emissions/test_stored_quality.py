@@ -5,16 +5,19 @@ read back, and any change of a meter's readings makes its stored quality go away
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from assessments.models import Assessment
+from assessments.services.evaluation import evaluate_assessment
 from emissions.ingest.readings import LOCAL_ZONE
 from emissions.metering.intervals import Interval
 from emissions.metering.quality import RULES_VERSION, assess, inventory_score
@@ -209,3 +212,24 @@ def test_a_quality_is_stored_per_year(inventory: Inventory) -> None:
     assert inventory_coverage(other) == reference(other)
     assert MeterYearQuality.objects.filter(year=inventory.year + 1).count() == 2
     assert inventory_coverage(inventory) == reference(inventory)
+
+
+def evaluation_queries(assessment: Assessment, day: int) -> int:
+    Assessment.objects.filter(pk=assessment.pk).update(as_of=date(2025, 6, day))
+    with CaptureQueriesContext(connection) as queries:
+        assert evaluate_assessment(assessment.pk) is not None
+    return len(queries)
+
+
+def test_an_evaluation_reads_the_stored_qualities_of_all_meters_in_one_query(
+    demo: dict[str, Any],
+) -> None:
+    assessment: Assessment = demo["suzhou"]
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted")
+    first, _ = year_span(assessment.inventory.year, LOCAL_ZONE)
+    evaluation_queries(assessment, 1)  # warms the caches of published reference data
+    without_meters = evaluation_queries(assessment, 2)
+    for meter in meters_of(assessment.inventory, [(timedelta(0), "grid_electricity", [])] * 5):
+        Reading.objects.bulk_create(readings(first, 96, meter=meter))
+    evaluation_queries(assessment, 3)  # computes and stores the qualities
+    assert evaluation_queries(assessment, 4) == without_meters
