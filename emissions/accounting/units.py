@@ -1,10 +1,12 @@
-"""Unit conversion through pint, exact in `Decimal`, cached per unit pair.
+"""Unit conversion by pint's factors, exact in `Decimal`, looked up per unit pair.
 
 Why pint: the spec (emission-factors.md section 1) wants a units library, not conversion
-factors scattered through the code. Why the cache: pint parses and walks its graph on every
-call (tens of microseconds), while the platform evaluates thousands of inventories a second;
-so each (from, to) factor is computed once through pint, exactly, and a conversion is then a
-dict lookup and one multiplication.
+factors scattered through the code. Why a table: pint parses and walks its graph on every
+call (tens of microseconds), and importing it and building its registry takes half a second,
+most of a fresh command's start-up; the units are a closed list, so every factor between two
+of them is computed once through pint, exactly, and stored (`unit_factors.FACTORS`, generated
+by `pint_factors`). The suite recomputes the whole table through pint and fails on any
+difference, so the numbers stay pint's; a conversion is a dict lookup and one multiplication.
 
 Normal cubic metres (`Nm3`, gas volume at the reference conditions of the factor table) are a
 dimension of their own, not m3: a meter reading at line conditions must be corrected before an
@@ -15,12 +17,9 @@ Spellings are case-sensitive (`mWh` is not `MWh`); spaces and superscripts are i
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-
-import pint
+from typing import TYPE_CHECKING
 
 from .carriers import (
     ELECTRICITY_CARRIERS,
@@ -31,6 +30,10 @@ from .errors import IncompatibleUnit, UnknownCarrier, UnknownUnit
 from .factors import FactorSet
 from .translation import gettext as _
 from .translation import gettext_noop
+from .unit_factors import FACTORS
+
+if TYPE_CHECKING:
+    import pint
 
 # What a unit measures; messages name it in the reader's language (translated where used).
 ENERGY = gettext_noop("energy")
@@ -72,7 +75,7 @@ _UNITS: dict[str, _Unit] = {
     "10^4 t": _Unit("ten_thousand_tonne", MASS),
     "Nm3": _Unit("normal_cubic_metre", NORMAL_GAS_VOLUME),
     "10^4 Nm3": _Unit("ten_thousand_normal_cubic_metre", NORMAL_GAS_VOLUME),
-    "m3": _Unit("cubic_metre", VOLUME),
+    "m3": _Unit("metre ** 3", VOLUME),  # pint has no cubic_metre
     "kgCO2e": _Unit("kilogram_CO2e", CO2E_MASS),
     "tCO2e": _Unit("tonne_CO2e", CO2E_MASS),
 }
@@ -120,7 +123,6 @@ _LOOKUP: dict[str, str] = {_normalise(name): name for name in _UNITS} | {
     _normalise(alias): name for alias, name in _ALIASES.items()
 }
 _FACTORS: dict[tuple[str, str], Decimal] = {}
-_LOCK = threading.Lock()
 
 
 def canonical_unit(text: str) -> str:
@@ -138,14 +140,28 @@ def unit_kind(text: str) -> str:
     return _UNITS[canonical_unit(text)].kind
 
 
-@cache
 def _registry() -> pint.UnitRegistry[Decimal]:
+    import pint  # only to check the table (see the module's docstring)
+
     registry: pint.UnitRegistry[Decimal] = pint.UnitRegistry(
         non_int_type=Decimal, cache_folder=None
     )
     for definition in _DEFINITIONS:
         registry.define(definition)
     return registry
+
+
+def pint_factors() -> dict[tuple[str, str], str]:
+    """Every factor between two canonical units of the same kind, computed through pint."""
+    registry = _registry()
+    factors = {}
+    for source, source_unit in _UNITS.items():
+        for target, target_unit in _UNITS.items():
+            if source_unit.kind == target_unit.kind:
+                quantity = registry.Quantity(Decimal(1), source_unit.pint_name)
+                magnitude = quantity.to(target_unit.pint_name).magnitude
+                factors[(source, target)] = str(Decimal(magnitude).normalize())
+    return factors
 
 
 def _compute_factor(from_unit: str, to_unit: str) -> Decimal:
@@ -161,11 +177,7 @@ def _compute_factor(from_unit: str, to_unit: str) -> Decimal:
                 target_kind=_(target_kind),
             )
         )
-    with _LOCK:
-        registry = _registry()
-        quantity = registry.Quantity(Decimal(1), _UNITS[source].pint_name)
-        magnitude = quantity.to(_UNITS[target].pint_name).magnitude
-    factor = Decimal(magnitude).normalize()
+    factor = Decimal(FACTORS[(source, target)])
     _FACTORS[(from_unit, to_unit)] = factor
     return factor
 

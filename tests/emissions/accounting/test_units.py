@@ -1,8 +1,10 @@
-"""Units: exact Decimal conversions through pint, the user-facing spellings, normal cubic
+"""Units: exact Decimal conversions by pint's factors, the user-facing spellings, normal cubic
 metres kept apart from m3, and the units that fit each carrier and gas."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from emissions.accounting import units
 from emissions.accounting.errors import IncompatibleUnit, UnknownCarrier, UnknownUnit
 from emissions.accounting.library import load_default_factor_set
+from emissions.accounting.unit_factors import FACTORS
 from emissions.accounting.units import (
     allowed_units_for_carrier,
     allowed_units_for_gas,
@@ -47,6 +50,7 @@ CONVERSIONS = [
     ("1", "兆瓦时", "千瓦时", "1000"),
     ("1", "吉瓦时", "MWh", "1000"),
     ("1", "千焦", "kJ", "1"),
+    ("2", "m3", "m3", "2"),
 ]
 
 
@@ -97,6 +101,24 @@ def test_a_factor_is_computed_once_then_looked_up(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(units, "_compute_factor", fail)
     assert convert(Decimal(2), "GWh", "GJ") == Decimal(7200)
+
+
+def test_the_stored_factors_are_exactly_what_pint_computes() -> None:
+    # Same digits and the same exponent ("1E+3", not "1000"): a product keeps its factor's.
+    assert units.pint_factors() == FACTORS
+
+
+def test_converting_does_not_import_pint() -> None:
+    program = (
+        "import sys\n"
+        "from decimal import Decimal\n"
+        "from emissions.accounting.units import convert\n"
+        "print(convert(Decimal('850000'), '标方', '万立方米'), 'pint' in sys.modules)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and program
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["85.0000", "False"]
 
 
 def test_electricity_takes_electricity_units_only() -> None:
