@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from zerocarbon import health
 
+# Before admin.site.urls is read: the admin modules register their models (zerocarbon/apps.py).
+admin.autodiscover()
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("zerocarbon.accounts.urls")),

@@ -28,7 +28,8 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin modules are imported by the URL configuration, not at start-up (zerocarbon/apps.py).
+    "zerocarbon.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -309,6 +310,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # Chatter, not events: axes announces itself in every process, WeasyPrint every render step.
+    "loggers": {"axes.apps": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # Submissions always finish: every minute, publish again the evaluations the broker never took
