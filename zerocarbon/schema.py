@@ -10,6 +10,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from zerocarbon.accounts import openapi  # noqa: F401  (registers the key's scheme)
 from zerocarbon.errors import MAX_LISTED_ERRORS
 
 

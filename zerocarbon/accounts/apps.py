@@ -19,7 +19,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and roles"
 
     def ready(self) -> None:
-        from zerocarbon.accounts import (
-            openapi,  # noqa: F401  (registers the key's scheme)
-            preferences,  # noqa: F401  (restores the language at login)
-        )
+        # The key's OpenAPI scheme is registered by zerocarbon.schema, which only the schema
+        # needs: drf-spectacular would bring DRF's fields and test client into every process.
+        from zerocarbon.accounts import preferences  # noqa: F401  (restores the language at login)

@@ -1,6 +1,6 @@
 """The API key in the OpenAPI schema: an HTTP bearer security scheme, so that the docs page
-has an "Authorize" box and clients read how to send the key. Registered by
-AccountsConfig.ready()."""
+has an "Authorize" box and clients read how to send the key. Registered by importing it from
+zerocarbon.schema, the schema class of every view."""
 
 from __future__ import annotations
 
