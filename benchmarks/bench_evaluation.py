@@ -4,7 +4,10 @@
 Two figures, both defined here (issue 11):
 - the evaluate path: `evaluate_assessment(id)` as the worker runs it — load the assessment,
   read the meters' coverage of the year, compute, store the Evaluation row. Each call moves
-  the evaluation date by a day, so every call really computes and stores a new row;
+  the evaluation date by a day, so every call really computes and stores a new row. The
+  meters' quality of the year is stored by the first evaluation after their readings change
+  (MeterYearQuality) and read back by the next ones: that first evaluation, which reads all
+  700,800 readings, is reported on its own (one call per run);
 - the read path: GET /api/v1/evaluations/ID/ with an API key against the web server at
   ZC_BENCH_BASE_URL (a stored evaluation, as a client reads it), when that is set.
 
@@ -38,7 +41,7 @@ from django.db import connection, transaction  # noqa: E402
 from assessments.models import Assessment  # noqa: E402
 from assessments.services.evaluation import evaluate_assessment  # noqa: E402
 from emissions.metering.intervals import Interval  # noqa: E402
-from emissions.models import Meter  # noqa: E402
+from emissions.models import Meter, MeterYearQuality  # noqa: E402
 from emissions.services.readings import COPY_READINGS_SQL, apply_to_rollup  # noqa: E402
 from zerocarbon.accounts.demo import load_demo_accounts  # noqa: E402
 from zerocarbon.accounts.keys import issue_key  # noqa: E402
@@ -79,11 +82,19 @@ def add_meters(assessment: Assessment) -> int:
     return METERS * len(intervals)
 
 
+def first_evaluation(assessment: Assessment) -> float:
+    """Milliseconds of an evaluation that computes the meters' quality from all readings (as
+    after an ingest); it also warms the caches (factor set, rubric)."""
+    MeterYearQuality.objects.filter(meter__factory=assessment.inventory.factory_id).delete()
+    Assessment.objects.filter(pk=assessment.pk).update(status="submitted", as_of=START)
+    return harness.seconds_of(lambda: evaluate_assessment(assessment.pk)) * 1000
+
+
 def evaluate_rounds(
     assessment_id: int, rounds: int, calls: int
 ) -> tuple[list[float], list[float], int]:
-    Assessment.objects.filter(pk=assessment_id).update(status="submitted", as_of=START)
-    warm = harness.seconds_of(lambda: evaluate_assessment(assessment_id))  # factor set, rubric
+    Assessment.objects.filter(pk=assessment_id).update(as_of=START - timedelta(days=1))
+    warm = harness.seconds_of(lambda: evaluate_assessment(assessment_id))  # a new row too
     if warm * rounds * calls > BUDGET_SECONDS:  # far over target: fewer calls, not an hour
         calls = max(1, int(BUDGET_SECONDS / (warm * rounds)))
         print(f"one evaluation takes {warm:.1f} s: {calls} call(s) a round")
@@ -129,9 +140,12 @@ def main() -> None:
     started = time.perf_counter()
     rows = add_meters(Assessment.objects.get(pk=assessment_id))
     print(f"{METERS} meters, {rows:,} readings ready in {time.perf_counter() - started:.0f} s")
+    first = first_evaluation(Assessment.objects.get(pk=assessment_id))
     p50s, p99s, done = evaluate_rounds(assessment_id, rounds, calls)
     note = f"{METERS} meters, {rows:,} readings; {done} call(s) a round"
     figures = [
+        harness.figure("evaluate_first_ms", "first evaluation after the readings change", "ms",
+                       [first], None, f"{METERS} meters, {rows:,} readings; one call"),
         harness.figure("evaluate_p50_ms", "evaluate path p50 (load, compute, save)", "ms",
                        p50s, ("<=", 50), note),
         harness.figure("evaluate_p99_ms", "evaluate path p99", "ms", p99s, None, note),
