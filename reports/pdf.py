@@ -5,10 +5,15 @@ reports/static/reports/ and the shared static folder) and refuses anything else:
 no other file, no data from a URL a document might carry. Fonts come from the system's
 fontconfig (Debian's fonts-noto-cjk: "Noto Sans CJK SC"), subset and embedded by WeasyPrint
 through libharfbuzz-subset.
+
+Each thread keeps one font configuration and the parsed print stylesheet for all its renders
+(`_tools`): a fresh FontConfiguration re-reads fontconfig and reopens the CJK faces, and the
+stylesheet was parsed again for every document; the PDF bytes are the same either way.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
 from weasyprint.text import ffi
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -62,14 +68,32 @@ def quiet(stage: str, progress: int) -> None:
     """No progress wanted."""
 
 
+class _Tools(threading.local):
+    """One thread's fetcher, font configuration and parsed print stylesheet (Pango's font
+    map is not shared between threads)."""
+
+    tools: tuple[StaticOnlyFetcher, FontConfiguration, CSS] | None = None
+
+
+_TOOLS = _Tools()
+
+
+def _tools() -> tuple[StaticOnlyFetcher, FontConfiguration, CSS]:
+    """This thread's fetcher, font configuration and print stylesheet, built on first use."""
+    if _TOOLS.tools is None:
+        fetcher, fonts = StaticOnlyFetcher(), FontConfiguration()
+        stylesheet = CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=fonts)
+        _TOOLS.tools = fetcher, fonts, stylesheet
+    return _TOOLS.tools
+
+
 def render_pdf(html: str, *, on_stage: Stage = quiet) -> bytes:
     """`html` laid out with the print CSS and written as PDF bytes; `on_stage(stage, percent)`
     is told when the layout and the writing begin."""
-    fetcher = StaticOnlyFetcher()
-    stylesheet = CSS(filename=str(PRINT_CSS), url_fetcher=fetcher)
+    fetcher, fonts, stylesheet = _tools()
     on_stage("layout", 40)
     laid_out = HTML(string=html, base_url=PRINT_CSS.parent.as_uri() + "/", url_fetcher=fetcher)
-    document = laid_out.render(stylesheets=[stylesheet])
+    document = laid_out.render(stylesheets=[stylesheet], font_config=fonts)
     on_stage("write", 80)
     data = document.write_pdf()
     return bytes(data)
