@@ -14,17 +14,19 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
-from jsonschema.protocols import Validator
+import jsonschema_rs
 
 from emissions.accounting.formatting import stripped
 from emissions.accounting.translation import gettext as _
 from emissions.accounting.translation import gettext_noop
 from emissions.dossier.errors import DossierError, pointer
 from emissions.limits import dossier_schema
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 _NEGATIVE_DECIMAL = re.compile(r"-[0-9]+(\.[0-9]+)?")
 _EXPECTED_TYPE = {
@@ -71,9 +73,6 @@ def _is_integer(_checker: object, instance: object) -> bool:
     return number is not None and in_range(number) and number == number.to_integral_value()
 
 
-_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine_many(
-    {"number": _is_number, "integer": _is_integer}
-)
 _DECIMAL_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
@@ -85,9 +84,7 @@ def digits_of(number: Decimal) -> tuple[int, int]:
     return max(normalised.adjusted() + 1, 0), max(-exponent, 0)
 
 
-def _decimal_digits(
-    _validator: object, limits: Mapping[str, int], instance: object, _schema: object
-) -> Iterator[ValidationError]:
+def _digits_problem(limits: Mapping[str, int], instance: object) -> str | None:
     """Custom keyword `decimalDigits` {integer, fraction}: the column's exact capacity."""
     if isinstance(instance, str):
         number = Decimal(instance) if _DECIMAL_TEXT.fullmatch(instance) else None
@@ -95,30 +92,20 @@ def _decimal_digits(
         number = as_decimal(instance)
         number = number if number is not None and in_range(number) else None
     if number is None:
-        return  # `type` and `pattern` report it
+        return None  # `type` and `pattern` report it
     integer, fraction = digits_of(number)
     if fraction > limits["fraction"]:
         message = _(
             "{value} has {places} decimal places; at most {limit} are stored exactly, so round"
             " it to that before sending"
         )
-        yield ValidationError(
-            message.format(value=show(instance), places=fraction, limit=limits["fraction"])
-        )
-    elif integer > limits["integer"]:
+        return message.format(value=show(instance), places=fraction, limit=limits["fraction"])
+    if integer > limits["integer"]:
         message = _(
             "{value} has {digits} digits before the decimal point; at most {limit} are supported"
         )
-        yield ValidationError(
-            message.format(value=show(instance), digits=integer, limit=limits["integer"])
-        )
-
-
-_DossierValidator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator,
-    validators={"decimalDigits": _decimal_digits},
-    type_checker=_TYPE_CHECKER,
-)
+        return message.format(value=show(instance), digits=integer, limit=limits["integer"])
+    return None
 
 
 def _inlined(node: Any, defs: Mapping[str, Any]) -> Any:
@@ -136,10 +123,86 @@ def _inlined(node: Any, defs: Mapping[str, Any]) -> Any:
 
 @cache
 def _validator() -> Validator:
+    """The validator that lists every breach (jsonschema, imported only when a dossier has
+    one: a valid dossier needs only the fast check)."""
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
+
+    def decimal_digits(
+        _validator: object, limits: Mapping[str, int], instance: object, _schema: object
+    ) -> Iterator[ValidationError]:
+        problem = _digits_problem(limits, instance)
+        if problem is not None:
+            yield ValidationError(problem)
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"number": _is_number, "integer": _is_integer}
+    )
+    dossier_validator = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, validators={"decimalDigits": decimal_digits}, type_checker=checker
+    )
     schema = dossier_schema()
     Draft202012Validator.check_schema(schema)
-    validator: Validator = _DossierValidator(_inlined(schema, schema["$defs"]))
+    validator: Validator = dossier_validator(_inlined(schema, schema["$defs"]))
     return validator
+
+
+class _DecimalDigits:
+    """`decimalDigits` for the fast check: a breach exactly where the listing finds one."""
+
+    def __init__(self, _parent: object, limits: Mapping[str, int], _path: object) -> None:
+        self.limits = limits
+
+    def validate(self, instance: object) -> None:
+        problem = _digits_problem(self.limits, instance)
+        if problem is not None:
+            raise ValueError(problem)
+
+
+@cache
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    schema = dossier_schema()
+    return jsonschema_rs.Draft202012Validator(
+        _inlined(schema, schema["$defs"]), keywords={"decimalDigits": _DecimalDigits}
+    )
+
+
+_SCALARS = frozenset({str, bool, type(None)})
+_NUMBERS = frozenset({int, float, Decimal})
+
+
+def _plain(data: object) -> bool:
+    """Whether `data` holds only what the file parser gives (dicts with text keys, lists,
+    text, booleans, null) and numbers within range: where the fast check and the listing read
+    the schema alike (the listing's types add the range; it knows no tuple nor Mapping)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            values = cast(dict[object, object], value)
+            if not all(type(key) is str for key in values):
+                return False
+            stack.extend(values.values())
+        elif kind is list:
+            stack.extend(cast(list[object], value))
+        elif kind in _NUMBERS:
+            if not _is_number(None, value):
+                return False
+        elif kind not in _SCALARS:
+            return False
+    return True
+
+
+def is_valid(data: object) -> bool:
+    """Whether `data` breaks no rule of the schema, by the fast check (jsonschema-rs, twenty
+    times faster than listing the breaches): True only where the listing finds none."""
+    if not _plain(data):
+        return False
+    try:
+        return _fast_validator().is_valid(data)
+    except UnicodeEncodeError:  # an unpaired surrogate, which the document check reports
+        return False
 
 
 @dataclass(frozen=True)
@@ -168,6 +231,8 @@ class _Breach:
 
 def schema_errors(data: object) -> list[DossierError]:
     """Every breach of the schema, each at the JSON path it concerns."""
+    if is_valid(data):
+        return []
     found: list[DossierError] = []
     for error in _validator().iter_errors(cast(Any, data)):
         found.extend(_translate(_Breach.of(error)))
