@@ -32,13 +32,15 @@ from assessments.management.commands._common import domain_error, load_file, par
 from assessments.services import dossier
 from emissions import selectors as emission_selectors
 from reports.context import CERTIFICATE, REPORT, Record
-from reports.documents import pdf_bytes
 from zerocarbon.commands import LanguageCommand
 from zerocarbon.errors import DomainError
 
 
 class Command(LanguageCommand):
     help = "Evaluate zerocarbon.dossier/1 files without saving anything."
+    # Nothing here depends on the URLs, the admin or the deployment settings that the system
+    # checks inspect, and running them imports every view (a fresh process is start-up bound).
+    requires_system_checks = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="+")
@@ -90,6 +92,9 @@ class Command(LanguageCommand):
         self, full: dossier.FullDossier, evaluated: Evaluated, pdfs: dict[str, str]
     ) -> None:
         """The drafts of this evaluation, each to its file (a draft has no certificate)."""
+        # Only here: WeasyPrint is most of a fresh process's start-up, and most runs draw nothing.
+        from reports.documents import pdf_bytes
+
         inputs, result, values = evaluated.inputs, evaluated.result, evaluated.factor_values
         record = Record(result, inputs, values, record_sha256(inputs, result, values))
         factors = emission_selectors.kernel_factor_set(full.factor_set)
