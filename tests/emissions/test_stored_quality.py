@@ -5,6 +5,7 @@ read back, and any change of a meter's readings makes its stored quality go away
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from assessments.models import Assessment
 from assessments.services.evaluation import evaluate_assessment
+from emissions import metering_selectors
 from emissions.ingest.readings import LOCAL_ZONE
 from emissions.metering.intervals import Interval
 from emissions.metering.quality import RULES_VERSION, assess, inventory_score
@@ -233,3 +235,40 @@ def test_an_evaluation_reads_the_stored_qualities_of_all_meters_in_one_query(
         Reading.objects.bulk_create(readings(first, 96, meter=meter))
     evaluation_queries(assessment, 3)  # computes and stores the qualities
     assert evaluation_queries(assessment, 4) == without_meters
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_readings_deleted_while_a_quality_is_computed_do_not_leave_it_stale(
+    demo: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inventory = demo["suzhou"].inventory
+    (meter,) = meters_of(inventory, [(timedelta(0), "grid_electricity", [])])
+    first, _ = year_span(inventory.year, LOCAL_ZONE)
+    Reading.objects.bulk_create(readings(first, 96, meter=meter))
+    computing, deleted = threading.Event(), threading.Event()
+    compute = metering_selectors._quality
+
+    def slow(meter: Meter | int, year: int) -> Any:
+        quality = compute(meter, year)  # from the readings before the deletion
+        computing.set()
+        deleted.wait(timeout=2)  # the deletion waits for our commit (else it is done now)
+        return quality
+
+    def delete() -> None:
+        try:
+            computing.wait(timeout=10)
+            Reading.objects.filter(meter=meter).delete()
+            deleted.set()
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(metering_selectors, "_quality", slow)
+    writer = threading.Thread(target=delete)
+    writer.start()
+    inventory_coverage(inventory)
+    writer.join(timeout=30)
+    assert deleted.is_set()
+    monkeypatch.undo()
+    assert not MeterYearQuality.objects.exists()  # the deletion came after and removed it
+    assert inventory_coverage(inventory) == reference(inventory)
