@@ -4,8 +4,9 @@ Issue 11: p95 < 150 ms on the 2-core machine. Loads 200 rated factories (the rat
 under 200 credit codes, imported and evaluated in this process), logs alice in through the
 login form (session cookie) and issues an API key of org-a, then, per round, sends each URL
 of the mix from a pool of 16 threads to the web server at ZC_BENCH_BASE_URL (under `make
-bench`: gunicorn, 2 sync workers) and times each request at the client, from send to the
-last byte. The mix: dashboard (first page), factory pages, assessment pages, the API lists of
+bench`: gunicorn as zerocarbon/gunicorn_config.py configures it) and times each request at
+the client, from send to the last byte; each thread keeps its connections alive, as a
+browser does. The mix: dashboard (first page), factory pages, assessment pages, the API lists of
 factories, assessments and evaluations. A round's p50/p95 is over all its requests of a kind;
 each figure is the median of the rounds. Every answer must be 200.
 

@@ -1,9 +1,9 @@
 """`make bench`: a fresh database, gunicorn and two Celery workers, every benchmark, one table.
 
-Drops and re-creates BENCH_DATABASE_URL's database, migrates it, starts gunicorn (2 workers on
-a free loopback port) and 2 Celery worker processes on BENCH_BROKER_URL, then runs each
-`bench_*.py` as a subprocess with DATABASE_URL, CELERY_BROKER_URL, ZC_BENCH_BASE_URL and
-ZC_BENCH_OUT set. Everything it started is stopped at the end, also on a failure or Ctrl-C.
+Drops and re-creates BENCH_DATABASE_URL's database, migrates it, starts gunicorn (configured
+by zerocarbon/gunicorn_config.py, as docker-compose.yml's web service is, on a free loopback
+port) and 2 Celery worker processes on BENCH_BROKER_URL, then runs each `bench_*.py` as a
+subprocess with DATABASE_URL, CELERY_BROKER_URL, ZC_BENCH_BASE_URL and ZC_BENCH_OUT set. Everything it started is stopped at the end, also on a failure or Ctrl-C.
 Writes benchmarks/results.json and prints figure, median, spread, runs, target and verdict.
 
     .venv/bin/python benchmarks/run_all.py [bench_name …]
@@ -30,6 +30,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://zerocarbon@127.0.0.1:5432/zc_bench")
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13")
+# The web server as the compose web service runs it: the same settings module.
+GUNICORN_CONFIG = "python:zerocarbon.gunicorn_config"
 SCRIPTS = (
     "bench_accounting.py",
     # Before the scripts that load factories of their own: its scope is its 1,000 factories
@@ -77,8 +79,8 @@ class Services:
     def start(self) -> None:
         bin_ = Path(sys.executable).parent
         self.processes.append(self._spawn([
-            str(bin_ / "gunicorn"), "zerocarbon.wsgi", "--workers", "2",
-            "--bind", f"127.0.0.1:{self.port}", "--timeout", "300", "--log-level", "warning",
+            str(bin_ / "gunicorn"), "zerocarbon.wsgi", "--config", GUNICORN_CONFIG,
+            "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
         ]))  # fmt: skip
         for number in (1, 2):
             self.processes.append(self._spawn([
