@@ -17,12 +17,7 @@ from django.utils.translation import gettext as _
 from assessments.evaluation.present import Presented, present
 from assessments.models import Answer, Assessment, Evaluation, Rubric
 from assessments.rubric_editions import scoring_rubric
-from assessments.services.dossier import (
-    FullDossier,
-    References,
-    export_dossier,
-    read_full_dossier,
-)
+from assessments.services.dossier import FullDossier, export_dossier, read_full_dossier
 from emissions import selectors as emission_selectors
 from emissions.accounting.factors import FactorSet as KernelFactorSet
 from emissions.models import FactorSet, Inventory
@@ -130,20 +125,17 @@ def evaluation_input(
     as_of: date,
     document: dict[str, Any] | None = None,
     factor_set: FactorSet | None = None,
-    references: References | None = None,
 ) -> FullDossier:
     """The frozen input of every evaluation of a stored assessment: its dossier (or a changed
     copy of it, `document`) read as of `as_of` with its inventory's factor set. The worker,
     the live preview and what-if all start here and go on to `evaluate_full`; the caller
     checked read permission (the assessment came from a scoped selector). Raises
     DossierRejected listing every error. `factor_set`: another published set than the
-    inventory's (a re-rating's preview). `references`: the registries and rubrics a run of
-    many assessments reads once (a re-rating's chunk); read afresh if not given."""
+    inventory's (a re-rating's preview)."""
     return read_full_dossier(
         document or export_dossier(assessment),
         as_of=as_of,
         factor_set=factor_set or assessment.inventory.factor_set,
-        references=references,
     )
 
 
@@ -255,26 +247,24 @@ def _newest_assessments(inventory_ids: list[int]) -> dict[int, Mapping[str, Any]
     return {row["inventory_id"]: row for row in rows}
 
 
-def _newest_evaluations(assessment_ids: list[int]) -> dict[int, Mapping[str, Any]]:
+def _newest_evaluations(
+    assessment_ids: list[int], *, standing: bool = True
+) -> dict[int, Mapping[str, Any]]:
+    """The newest evaluation of each assessment: what a YearStanding shows, or with
+    `standing` False only its next level (each key read out of the result costs the
+    database a pass over every row's JSON)."""
     newest = (
         Evaluation.objects.filter(assessment_id=OuterRef("assessment_id"))
         .order_by("-created_at", "-pk")
         .values("pk")[:1]
     )
-    rows = (
-        Evaluation.objects.filter(assessment_id__in=assessment_ids, pk=Subquery(newest))
-        .order_by()
-        .values(
-            "pk",
-            "assessment_id",
-            "star_level",
-            "total_score",
-            "zero_carbon",
-            boundary_total=KT("result__emissions__boundary_total"),
-            next_level=KT("result__next_level__level"),
-        )
+    rows = Evaluation.objects.filter(assessment_id__in=assessment_ids, pk=Subquery(newest))
+    shown = ("star_level", "total_score", "zero_carbon") if standing else ()
+    keys = {"boundary_total": KT("result__emissions__boundary_total")} if standing else {}
+    values = rows.order_by().values(
+        "pk", "assessment_id", *shown, **keys, next_level=KT("result__next_level__level")
     )
-    return {row["assessment_id"]: row for row in rows}
+    return {row["assessment_id"]: row for row in values}
 
 
 def _exact(value: object) -> Decimal | None:
@@ -334,7 +324,7 @@ def attention_for(actor: Actor, *, limit: int) -> tuple[list[Attention], int]:
         )
     )  # fmt: skip
     assessments = _newest_assessments([row["pk"] for row in rows])
-    evaluations = _newest_evaluations([a["pk"] for a in assessments.values()])
+    evaluations = _newest_evaluations([a["pk"] for a in assessments.values()], standing=False)
     latest_year: dict[int, int] = {}
     for row in rows:  # each factory's years come newest first
         latest_year.setdefault(row["factory_id"], row["year"])

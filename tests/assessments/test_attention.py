@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Assessment, Evaluation
 from assessments.selectors import AttentionKind, attention_for
@@ -83,3 +85,21 @@ def test_charlie_needs_to_attend_to_nothing_of_org_a(
     make_factories(orgs["org-a"], 2)
 
     assert attention_for(charlie, limit=10) == ([], 0)
+
+
+@pytest.mark.postgres  # the SQL of a JSON key differs on SQLite
+def test_attention_reads_one_key_of_the_evaluations_result(
+    orgs: dict[str, Organisation], alice: User
+) -> None:
+    make_factories(orgs["org-a"], 2)
+
+    with CaptureQueriesContext(connection) as captured:
+        attention_for(alice, limit=10)
+
+    read = [
+        q["sql"] for q in captured.captured_queries if 'FROM "assessments_evaluation"' in q["sql"]
+    ]
+    assert len(read) == 1
+    assert "next_level" in read[0]
+    assert "boundary_total" not in read[0]
+    assert '"assessments_evaluation"."star_level"' not in read[0]
