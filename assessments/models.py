@@ -468,6 +468,12 @@ class RerateItem(models.Model):
         help_text="the evaluation recorded with the new factor set",
     )
     error_texts = models.JSONField(default=dict, blank=True, help_text="why, by language code")
+    rated = ExactJSONField(
+        default=dict,
+        blank=True,
+        help_text="the preview's evaluation with the new set and what it read: recorded as it"
+        " is on confirmation if a fresh evaluation would read the same (emptied then)",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -42,11 +42,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import selectors
-from assessments.evaluation.engine import Evaluated
+from assessments.evaluation.engine import Evaluated, canonical
 from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Review
 from assessments.services import evaluation as evaluations
 from assessments.services.dossier import References
@@ -57,9 +57,11 @@ from assessments.services.workflow import (
     in_every_language,
 )
 from emissions import selectors as emission_selectors
+from emissions.metering_selectors import inventory_coverage
 from emissions.models import FactorSet
 from emissions.services import records
 from zerocarbon.errors import Conflict, DomainError
+from zerocarbon.version import CODE_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -256,7 +258,16 @@ def changed_items(batch: RerateBatch) -> QuerySet[RerateItem]:
 # Which items a phase works on, and what it does with a chunk of them.
 _PHASES: dict[str, tuple[str, Callable[[list[RerateItem], FactorSet], None]]] = {}
 # What a phase writes of its items, all in one statement at the end of the chunk.
-_ITEM_FIELDS = ["state", "before", "after", "changed", "evaluation", "error_texts", "updated_at"]
+_ITEM_FIELDS = [
+    "state",
+    "before",
+    "after",
+    "changed",
+    "evaluation",
+    "error_texts",
+    "rated",
+    "updated_at",
+]
 
 
 def run_chunk(batch_id: int, item_ids: list[int]) -> int:
@@ -322,9 +333,31 @@ def _failed_message(error: Exception, reference: str) -> str:
     ).format(kind=type(error).__name__, reference=reference)
 
 
-def _references(factor_set: FactorSet) -> References:
-    """The registries and rubrics the chunk's dossiers are read with, looked up once."""
-    return References(factor_set, emission_selectors.registry_directory(), {})
+@dataclass(frozen=True)
+class _Reads:
+    """What the chunk's dossiers are read with besides their own data and the batch's factor
+    set (frozen once published): the registries and rubrics, looked up once for the chunk."""
+
+    references: References
+    registries: str  # a digest of the registry directory
+
+    @classmethod
+    def now(cls, factor_set: FactorSet) -> _Reads:
+        directory = emission_selectors.registry_directory()
+        listed = repr((directory.known, sorted(directory.by_alias.items())))
+        digest = hashlib.sha256(listed.encode()).hexdigest()
+        return cls(References(factor_set, directory, {}), digest)
+
+    def of(self, rubric_code: str) -> dict[str, Any]:
+        """What an evaluation of a dossier of that rubric reads here, besides the dossier, its
+        date, the factor set and the meters' coverage (which its inputs hold)."""
+        rubric = self.references.rubric(rubric_code)
+        return {
+            "rubric": None if rubric is None else rubric.pk,
+            "registries": self.registries,
+            "language": translation.get_language() or "",
+            "code_version": CODE_VERSION,
+        }
 
 
 def _save(items: list[RerateItem]) -> None:
@@ -335,16 +368,17 @@ def _save(items: list[RerateItem]) -> None:
 
 
 def _preview(items: list[RerateItem], factor_set: FactorSet) -> None:
-    references = _references(factor_set)
+    reads = _Reads.now(factor_set)
     for item in items:
-        _guarded(item, partial(_preview_item, item, factor_set, references))
+        _guarded(item, partial(_preview_item, item, factor_set, reads))
         _pause()
     _save(items)
 
 
-def _preview_item(item: RerateItem, factor_set: FactorSet, references: References) -> None:
-    """What the new set rates the item's dossier (nothing written but the item, later)."""
-    previous = item.previous_evaluation
+def _preview_item(item: RerateItem, factor_set: FactorSet, reads: _Reads) -> None:
+    """What the new set rates the item's dossier (nothing written but the item, later), kept
+    whole with what it read (`rated`) for the confirmation to record."""
+    previous, references = item.previous_evaluation, reads.references
     before = summary(previous.result)
     try:
         evaluated = _rerated(item.assessment, previous, factor_set, references)
@@ -355,6 +389,13 @@ def _preview_item(item: RerateItem, factor_set: FactorSet, references: Reference
     else:
         item.before, item.after = before, summary(evaluated.result)
         item.state, item.changed = RerateItem.State.PREVIEWED, _differs(before, item.after)
+        item.rated = {
+            "reads": reads.of(evaluated.inputs["rubric"]["code"]),
+            "inputs": evaluated.inputs,
+            "result": evaluated.result,
+            "factor_values": evaluated.factor_values,
+            "input_sha256": evaluated.input_sha256,
+        }
 
 
 @dataclass(frozen=True)
@@ -362,27 +403,61 @@ class _Rated:
     item: RerateItem
     assessment: Assessment  # under its row lock
     evaluated: Evaluated
+    after: dict[str, Any]  # its summary
 
 
 def _apply(items: list[RerateItem], factor_set: FactorSet) -> None:
-    """Rate each item again and record the chunk's results at once; an item whose
-    assessment changed since the preview is skipped."""
+    """Rate each item again (the preview's result when nothing it read changed since) and
+    record the chunk's results at once; an item whose assessment changed since the preview
+    is skipped."""
     assessments = _still_in_scope(items, factor_set)
-    references = _references(factor_set)
+    reads = _Reads.now(factor_set)
     rated = []
     for item in items:
         assessment = assessments.get(item.assessment_id)
         if assessment is None:
             item.state = RerateItem.State.SKIPPED
-            continue
-        previous = item.previous_evaluation
-        work = partial(_rerated, assessment, previous, factor_set, references)
-        evaluated = _guarded(item, work)
-        if evaluated is not None:
-            rated.append(_Rated(item, assessment, evaluated))
+        else:
+            work = partial(_evaluated, item, assessment, factor_set, reads)
+            outcome = _guarded(item, work)
+            if outcome is not None:
+                rated.append(_Rated(item, assessment, *outcome))
+        item.rated = {}  # recorded, or no longer needed
         _pause()
     _record(rated, factor_set)
     _save(items)
+
+
+def _evaluated(
+    item: RerateItem, assessment: Assessment, factor_set: FactorSet, reads: _Reads
+) -> tuple[Evaluated, dict[str, Any]]:
+    """The item's evaluation with the new set and its summary: the preview's, if a fresh
+    evaluation would be exactly it, otherwise a fresh one."""
+    kept = _previewed(item, assessment, reads)
+    if kept is not None:
+        return kept, item.after  # as the preview summed it up (the same numbers)
+    evaluated = _rerated(assessment, item.previous_evaluation, factor_set, reads.references)
+    return evaluated, summary(evaluated.result)
+
+
+def _previewed(item: RerateItem, assessment: Assessment, reads: _Reads) -> Evaluated | None:
+    """The preview's result if a fresh evaluation now would be exactly it. It is when it
+    reads the same: the dossier and date of the same evaluation (the item's, still the
+    latest), the batch's factor set (frozen), and the same rubric edition, registries,
+    language, code and meters' coverage (the inputs hold the last two; their hash covers
+    all the inputs hold)."""
+    rated = item.rated
+    if not rated or rated["reads"] != reads.of(rated["inputs"]["rubric"]["code"]):
+        return None
+    metering = inventory_coverage(assessment.inventory)
+    if rated["inputs"].get("metering") != (None if metering is None else canonical(metering)):
+        return None
+    return Evaluated(
+        result=rated["result"],
+        inputs=rated["inputs"],
+        input_sha256=rated["input_sha256"],
+        factor_values=rated["factor_values"],
+    )
 
 
 def _still_in_scope(items: list[RerateItem], factor_set: FactorSet) -> dict[int, Assessment]:
@@ -431,7 +506,7 @@ def _record_all(rated: list[_Rated], factor_set: FactorSet) -> None:
     )
     for one, evaluation in zip(rated, stored, strict=True):
         item, previous = one.item, one.item.previous_evaluation
-        item.evaluation, item.after = evaluation, summary(one.evaluated.result)
+        item.evaluation, item.after = evaluation, one.after
         item.state = RerateItem.State.APPLIED
         item.changed = _differs(item.before or summary(previous.result), item.after)
 

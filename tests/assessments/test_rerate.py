@@ -384,7 +384,8 @@ def test_a_chunk_reads_and_writes_once_for_all_its_items(
     extra = sum(coverage[item.pk] for item in others) - coverage[first.pk]
     ids = [item.pk for item in others]
     # The new set's factors and the rubric, read once a process (kernel caches).
-    rerate._rerated(first.assessment, first.previous_evaluation, new, rerate._references(new))
+    references = rerate._Reads.now(new).references
+    rerate._rerated(first.assessment, first.previous_evaluation, new, references)
 
     one = _queries(lambda: rerate.run_chunk(batch.pk, [first.pk]))
     two = _queries(lambda: rerate.run_chunk(batch.pk, ids))
@@ -450,19 +451,19 @@ def test_an_item_that_cannot_be_rated_or_recorded_fails_alone(
     new = _new_set()
     batch = _previewed(alice, new, on_commit)
     unratable, unrecordable = portfolio["national"], portfolio["national_2"]
-    rerated, store = rerate._rerated, evaluations.store_reratings
+    evaluated, store = rerate._evaluated, evaluations.store_reratings
 
-    def rerated_but_one(assessment: Assessment, *args: Any) -> Any:
-        if assessment.pk == unratable.pk:
+    def evaluated_but_one(item: RerateItem, *args: Any) -> Any:
+        if item.assessment_id == unratable.pk:
             raise RuntimeError("kernel fault")
-        return rerated(assessment, *args)
+        return evaluated(item, *args)
 
     def store_but_one(rated: Any) -> Any:
         if any(assessment.pk == unrecordable.pk for assessment, _e, _d in rated):
             raise ValueError("write fault")
         return store(rated)
 
-    monkeypatch.setattr(rerate, "_rerated", rerated_but_one)
+    monkeypatch.setattr(rerate, "_evaluated", evaluated_but_one)
     monkeypatch.setattr(evaluations, "store_reratings", store_but_one)
     with on_commit(execute=True):
         rerate.confirm(alice, batch, batch.fingerprint)
@@ -482,3 +483,40 @@ def test_an_item_that_cannot_be_rated_or_recorded_fails_alone(
         assert Inventory.objects.get(pk=assessment.inventory_id).factor_set != new
     assert Inventory.objects.get(pk=portfolio["provincial"].inventory_id).factor_set == new
     assert RerateBatch.objects.get(pk=batch.pk).status == RerateBatch.Status.APPLIED
+
+
+def test_the_confirmation_records_the_preview_s_results_unless_what_they_read_changed(
+    portfolio: dict[str, Assessment],
+    alice: User,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing changed since the preview: its results are recorded without evaluating again,
+    and are exactly those a fresh evaluation stores (the test above). A registry added since
+    (what a dossier's claims are read against): each dossier is evaluated again."""
+    from emissions.models import Registry
+
+    on_commit = django_capture_on_commit_callbacks
+    rerated, calls = rerate._rerated, []
+
+    def counted(*args: Any) -> Any:
+        calls.append(args[0].pk)
+        return rerated(*args)
+
+    monkeypatch.setattr(rerate, "_rerated", counted)
+    batch = _previewed(alice, _new_set(), on_commit)
+    assert len(calls) == 3
+    assert all(item.rated["input_sha256"] for item in batch.items.all())
+    with on_commit(execute=True):
+        rerate.confirm(alice, batch, batch.fingerprint)
+    assert len(calls) == 3  # none again
+    assert set(batch.items.values_list("state", flat=True)) == {RerateItem.State.APPLIED}
+    assert list(batch.items.values_list("rated", flat=True)) == [{}, {}, {}]  # not kept twice
+
+    later = _previewed(alice, _new_set("CN-2025.3", Decimal("0.6600")), on_commit)
+    Registry.objects.create(name="Another registry")
+    calls.clear()
+    with on_commit(execute=True):
+        rerate.confirm(alice, later, later.fingerprint)
+    assert sorted(calls) == sorted(item.assessment_id for item in later.items.all())
+    assert set(later.items.values_list("state", flat=True)) == {RerateItem.State.APPLIED}
