@@ -17,6 +17,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError, close_old_connections
 
+import zerocarbon.celery  # noqa: F401  (the app shared_task binds to: zerocarbon/__init__.py)
 from assessments import notifications
 from assessments.services import evaluation as evaluations
 from assessments.services import import_jobs, rerate, workflow

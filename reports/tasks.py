@@ -12,6 +12,7 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils.translation import gettext as _
 
+import zerocarbon.celery  # noqa: F401  (the app shared_task binds to: zerocarbon/__init__.py)
 from reports import rendering
 
 logger = logging.getLogger(__name__)

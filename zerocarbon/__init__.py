@@ -1,5 +1,7 @@
-"""ZeroCarbon project wiring. Importing the Celery app here makes `shared_task` bind to it."""
+"""ZeroCarbon project wiring.
 
-from zerocarbon.celery import app as celery_app
-
-__all__ = ["celery_app"]
+The Celery app (zerocarbon.celery) is imported by each tasks module rather than here, where
+Celery's Django guide puts it: `shared_task` still binds to it wherever a task is defined or
+sent, and a process that sends none (a management command) does not import Celery, kombu and
+theirs at start-up. `celery -A zerocarbon` finds the app in zerocarbon.celery by itself.
+"""

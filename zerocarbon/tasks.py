@@ -7,6 +7,7 @@ import socket
 
 from celery import shared_task
 
+import zerocarbon.celery  # noqa: F401  (the app shared_task binds to: zerocarbon/__init__.py)
 from zerocarbon import leases
 from zerocarbon.health import database_status
 

@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 # What a fresh process has registered after setup, after a step, and whether it imported the
@@ -71,3 +73,38 @@ def test_a_process_starts_and_renders_without_chatter_on_stderr() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr.endswith("WARNING weasyprint a real problem\n")
     assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+def test_setup_imports_no_celery() -> None:
+    program = (
+        "import sys\n"
+        "import django\n"
+        "django.setup()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('celery', 'kombu'))))\n"
+    )
+    done = python(program, "zerocarbon.settings.test")
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
+
+
+# Each alone in its process: the first tasks module imported creates the app for the others.
+@pytest.mark.parametrize(
+    ("module", "task"),
+    [
+        ("assessments.tasks", "assessment_evaluate_task"),
+        ("reports.tasks", "render_pdf_task"),
+        ("zerocarbon.tasks", "ping"),
+    ],
+)
+def test_a_task_binds_to_the_zerocarbon_app_without_it_being_imported_first(
+    module: str, task: str
+) -> None:
+    program = (
+        "import django\n"
+        "django.setup()\n"
+        f"from {module} import {task} as task\n"
+        "bound = task.app\n"  # the task's proxy binds here, to the app current at that time
+        "from zerocarbon.celery import app\n"
+        "print(bound is app, bound.main)\n"
+    )
+    done = python(program, "zerocarbon.settings.test")
+    assert (done.returncode, done.stdout) == (0, "True zerocarbon\n"), done.stderr
