@@ -245,12 +245,23 @@ def progress(batch: RerateBatch) -> Progress:
 
 
 def changed_items(batch: RerateBatch) -> QuerySet[RerateItem]:
-    """The items whose result changes, and those the new set cannot rate, for the preview."""
+    """The items whose result changes, and those the new set cannot rate, for the preview
+    (without the evaluations the preview keeps for the confirmation, nor the new ones')."""
     return (
         batch.items.filter(Q(changed=True) | Q(state=RerateItem.State.UNRATED))
         .select_related("assessment__inventory__factory", "evaluation")
+        .defer(*_WHOLE_EVALUATION)
         .order_by("assessment__inventory__factory__name", "assessment__inventory__year")
     )
+
+
+# Of an item's page, the JSON of whole evaluations: read only to record or audit them.
+_WHOLE_EVALUATION = (
+    "rated",
+    "evaluation__inputs",
+    "evaluation__result",
+    "evaluation__factor_values",
+)
 
 
 # --- The workers' part ------------------------------------------------------------------------

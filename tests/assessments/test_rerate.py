@@ -507,6 +507,9 @@ def test_the_confirmation_records_the_preview_s_results_unless_what_they_read_ch
     batch = _previewed(alice, _new_set(), on_commit)
     assert len(calls) == 3
     assert all(item.rated["input_sha256"] for item in batch.items.all())
+    listed = list(rerate.changed_items(batch))  # the preview's page: without that JSON
+    assert listed
+    assert all("rated" in item.get_deferred_fields() for item in listed)
     with on_commit(execute=True):
         rerate.confirm(alice, batch, batch.fingerprint)
     assert len(calls) == 3  # none again
