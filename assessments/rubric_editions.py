@@ -13,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,8 @@ def canonical_sha256(document: Any) -> str:
 
 
 def read_rubric_file(path: Path) -> dict[str, Any]:
+    import yaml  # here: evaluating reads stored editions (JSON), only loading reads a file
+
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -92,7 +93,7 @@ def seed_default_rubric(rubric_model: Any) -> None:
 @lru_cache(maxsize=64)
 def _parsed(rubric_pk: int, digest: str) -> kernel.Rubric:
     document = Rubric.objects.values_list("document", flat=True).get(pk=rubric_pk)
-    return kernel.rubric_from_dict(document)
+    return kernel.stored_rubric(document)
 
 
 def scoring_rubric(rubric: Rubric) -> kernel.Rubric:

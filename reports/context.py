@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import segno
-
 from assessments.evaluation.figures import carrier_name
 from assessments.evaluation.present import Presented, present
 from assessments.evaluation.sentences import SCOPE_WORDS
@@ -140,6 +138,8 @@ def verify_url(base_url: str, number: str) -> str:
 
 def qr_svg(url: str) -> str:
     """The QR code of `url` as an inline `<svg>` (no XML declaration), scaled by its box."""
+    import segno  # here: only a certificate draws one, and the import costs every process
+
     code = segno.make(url, error="m")
     return str(code.svg_inline(scale=4, border=2, dark="#1f2933", omitsize=True))
 

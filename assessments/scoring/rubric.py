@@ -18,8 +18,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal
 
-import yaml
-
 from assessments.scoring.numbers import from_json_number
 from assessments.scoring.rubric_checks import RUBRICS_DIR, rubric_problems
 
@@ -227,8 +225,16 @@ def rubric_from_dict(data: Mapping[str, Any]) -> Rubric:
     return _build_rubric(data)
 
 
+def stored_rubric(data: Mapping[str, Any]) -> Rubric:
+    """The `Rubric` of a document `rubric_from_dict` accepted when it was stored: a stored
+    edition never changes, so it is built without being checked again."""
+    return _build_rubric(data)
+
+
 def load_rubric_file(path: Path) -> Rubric:
     """Read a rubric from a YAML (or JSON, a subset of YAML) file."""
+    import yaml  # here: stored editions are JSON, and most processes read no file
+
     with path.open(encoding="utf-8") as stream:
         data = yaml.safe_load(stream)
     if not isinstance(data, Mapping):

@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from assessments.scoring.numbers import from_json_number
 from emissions.accounting.results import Metrics
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
 
 Problem = tuple[str, str]
 
@@ -57,6 +58,10 @@ def rubric_schema() -> Mapping[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # Here: jsonschema is a tenth of a second to import, and a stored edition is not checked
+    # again (rubric.stored_rubric), so most processes never check a rubric.
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(rubric_schema())
 
 

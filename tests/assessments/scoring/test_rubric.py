@@ -25,6 +25,7 @@ from assessments.scoring.rubric import (
     load_default_rubric,
     load_rubric_file,
     rubric_from_dict,
+    stored_rubric,
 )
 from assessments.scoring.rubric_checks import SCHEMA_PATH, rubric_schema
 
@@ -166,6 +167,13 @@ def test_the_shipped_level_table_per_boundary_type(boundary: str, last: str) -> 
 
 def test_the_default_rubric_is_read_once() -> None:
     assert load_default_rubric() is RUBRIC
+
+
+@pytest.mark.parametrize("document", [default_rubric_document, small_rubric_document])
+def test_a_stored_edition_is_built_as_when_it_was_checked(
+    document: Callable[[], dict[str, Any]],
+) -> None:
+    assert stored_rubric(document()) == rubric_from_dict(document())
 
 
 def test_the_schema_is_valid_draft_2020_12() -> None:
