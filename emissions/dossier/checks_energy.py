@@ -29,7 +29,7 @@ def check_energy(ctx: Context) -> Iterator[DossierError]:
             yield DossierError(line.at("carrier"), message)
         elif carrier is not None:
             yield from _unit(ctx, line, carrier)
-            yield from _enthalpy(line, carrier, _label(ctx, carrier))
+            yield from _enthalpy(ctx, line, carrier)
         yield from _monthly(line)
 
 
@@ -49,17 +49,17 @@ def _unit(ctx: Context, line: Item, carrier: str) -> Iterator[DossierError]:
     yield DossierError(line.at("unit"), message)
 
 
-def _enthalpy(line: Item, carrier: str, label: str) -> Iterator[DossierError]:
+def _enthalpy(ctx: Context, line: Item, carrier: str) -> Iterator[DossierError]:
     if carrier != PURCHASED_STEAM:
         if line.has(ENTHALPY):
             message = _("{field} is only for {steam}, not for {carrier}").format(
-                field=ENTHALPY, steam=carrier_label(PURCHASED_STEAM), carrier=label
+                field=ENTHALPY, steam=carrier_label(PURCHASED_STEAM), carrier=_label(ctx, carrier)
             )
             yield DossierError(line.at(ENTHALPY), message)
         return
     if not line.has(ENTHALPY):
         message = _("{steam} needs {field}, the steam's enthalpy (above {minimum} kJ/kg)").format(
-            steam=label, field=ENTHALPY, minimum=FEED_WATER_ENTHALPY_KJ_PER_KG
+            steam=_label(ctx, carrier), field=ENTHALPY, minimum=FEED_WATER_ENTHALPY_KJ_PER_KG
         )
         yield DossierError(line.at(ENTHALPY), message)
         return

@@ -51,7 +51,9 @@ class Item:
 
     def sound(self, key: str) -> object | None:
         """The value of `key` if present and schema-valid, else None."""
-        if key not in self.raw or not is_sound(self.at(key), self.unsound):
+        if key not in self.raw:
+            return None
+        if self.unsound and not is_sound(self.at(key), self.unsound):  # no path if no errors
             return None
         return self.raw[key]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from emissions.accounting.translation import gettext as _
 from emissions.dossier.errors import DossierError, pointer
@@ -29,13 +30,14 @@ def nodes(data: object) -> Iterator[tuple[Path, object]]:
     while stack:
         path, value = stack.pop()
         yield path, value
-        if len(path) < MAX_DEPTH and isinstance(value, Mapping | list):
-            stack.extend(reversed(_children(path, value)))
+        if len(path) < MAX_DEPTH and _is_container(value):
+            pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
+            stack.extend(reversed([((*path, key), child) for key, child in pairs]))
 
 
-def _children(path: Path, value: Mapping[str, object] | list[object]) -> list[tuple[Path, object]]:
-    pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
-    return [((*path, key), child) for key, child in pairs]
+def _is_container(value: object) -> TypeGuard[Mapping[str, object] | list[object]]:
+    # The exact types first: a Mapping check is an abstract base class check, slower.
+    return type(value) is dict or type(value) is list or isinstance(value, Mapping | list)
 
 
 def forbidden_character(text: str) -> str | None:
@@ -57,6 +59,13 @@ def forbidden_character(text: str) -> str | None:
     return message.format(code=f"{ord(char):04X}", position=found.start() + 1)
 
 
+def _bad_keys(value: Mapping[str, object]) -> bool:
+    """Whether some key breaks a rule (one search of all keys joined: most objects pass)."""
+    return bool(value) and (
+        _FORBIDDEN.search("".join(value)) is not None or max(map(len, value)) > MAX_KEY_LENGTH
+    )
+
+
 def _key_errors(path: Path, value: Mapping[str, object]) -> Iterator[DossierError]:
     for key in value:
         problem = forbidden_character(key)
@@ -76,15 +85,14 @@ def _number_errors(path: Path, value: object) -> Iterator[DossierError]:
         yield DossierError(pointer(*path), out_of_range(number))
 
 
-def _string_errors(path: Path, value: str, free: bool) -> Iterator[DossierError]:
+def _string_error(path: Path, value: str) -> DossierError:
+    """The breach of a string that has one: a forbidden character, else its length."""
     problem = forbidden_character(value)
-    if problem is not None:
-        yield DossierError(pointer(*path), problem)
-    elif free and len(value) > MAX_FREE_STRING_LENGTH:
-        message = _("text of {length} characters; at most {limit}").format(
+    if problem is None:
+        problem = _("text of {length} characters; at most {limit}").format(
             length=len(value), limit=MAX_FREE_STRING_LENGTH
         )
-        yield DossierError(pointer(*path), message)
+    return DossierError(pointer(*path), problem)
 
 
 def _too_deep(path: Path) -> DossierError:
@@ -106,12 +114,13 @@ def check_document(data: object) -> DocumentCheck:
     for path, value in nodes(data):
         free = bool(path) and path[0] in FREE_SECTIONS
         if isinstance(value, str):
-            errors.extend(_string_errors(path, value, free))
-        elif isinstance(value, Mapping | list):
+            if _FORBIDDEN.search(value) or (free and len(value) > MAX_FREE_STRING_LENGTH):
+                errors.append(_string_error(path, value))
+        elif _is_container(value):
             if len(path) >= MAX_DEPTH and value:
                 too_deep = True
                 errors.append(_too_deep(path))
-            if isinstance(value, Mapping):
+            if isinstance(value, Mapping) and _bad_keys(value):
                 errors.extend(_key_errors(path, value))
         elif free:
             errors.extend(_number_errors(path, value))
