@@ -27,8 +27,13 @@ def from_json_number(value: int | float | Decimal) -> Decimal:
 
 
 def exact(value: Decimal | int) -> Fraction:
-    """The exact rational value of a finite `Decimal` or an `int`."""
-    return Fraction(value)
+    """The exact rational value of a finite `Decimal` or an `int`. From the integer ratio:
+    `Fraction(Decimal)` first asks whether the value is a `numbers.Rational`, an abstract base
+    class check that was a third of the time of scoring."""
+    if type(value) is int:
+        return Fraction(value)
+    numerator, denominator = value.as_integer_ratio()
+    return Fraction(numerator, denominator)
 
 
 def to_decimal(value: Fraction) -> Decimal:

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from assessments.scoring.numbers import plain, round_fraction, round_half_up, to_decimal
+from assessments.scoring.numbers import exact, plain, round_fraction, round_half_up, to_decimal
 
 ROUNDED = [
     (Fraction(59995, 1000), 2, "60.00"),
@@ -54,3 +54,27 @@ def test_a_terminating_fraction_converts_exactly() -> None:
 )
 def test_a_threshold_is_written_as_a_person_writes_it(value: str, shown: str) -> None:
     assert plain(Decimal(value)) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "fraction"),
+    [
+        (3, Fraction(3)),
+        (-7, Fraction(-7)),
+        (Decimal("0.30"), Fraction(3, 10)),
+        (Decimal("-2.5E+3"), Fraction(-2500)),
+        (Decimal("1E-30"), Fraction(1, 10**30)),
+        (Decimal("-0"), Fraction(0)),
+    ],
+)
+def test_exact_gives_the_rational_value_of_an_int_or_decimal(
+    value: int | Decimal, fraction: Fraction
+) -> None:
+    assert exact(value) == fraction
+    assert exact(value).denominator == fraction.denominator  # normalised
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("Infinity")])
+def test_exact_refuses_a_decimal_without_a_rational_value(value: Decimal) -> None:
+    with pytest.raises((ValueError, OverflowError)):
+        exact(value)
