@@ -140,13 +140,20 @@ class _Writer:
             parts.append("{}")
             return
         pairs = sorted(value.items()) if self.sort_keys else value.items()
-        items = [(self._key(key), item) for key, item in pairs]
+        string = self.string
+        items = [(string(key) if type(key) is str else self._key(key), item) for key, item in pairs]
         opening, separator, closing = self._open(level)
         parts.append("{" + opening)
-        key_separator, write, level = self.key_separator, self.write, level + 1
+        key_separator, scalars, write = self.key_separator, self.scalars, self.write
+        level += 1
         for index, (key, item) in enumerate(items):
-            parts.append(separator + key + key_separator if index else key + key_separator)
-            write(item, level)
+            named = separator + key + key_separator if index else key + key_separator
+            scalar = scalars.get(type(item))
+            if scalar is not None:  # most values: one piece, no call of `write`
+                parts.append(named + scalar(item))
+            else:
+                parts.append(named)
+                write(item, level)
         parts.append(closing + "}")
 
     def _array(self, value: list[Any] | tuple[Any, ...], level: int) -> None:
