@@ -48,16 +48,22 @@ class Evaluated:
     factor_values: dict[str, str]  # every factor value the accounting used, by stable key
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})  # most values: looked up, not tested
+
+
 def canonical(value: Any) -> Any:
     """JSON-ready copy: decimals as normalised strings, dates ISO, mappings as dicts."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
+        return {str(key): canonical(item) for key, item in value.items()}
+    if kind is list or isinstance(value, tuple):
+        return [canonical(item) for item in value]
     if isinstance(value, Decimal):
         return format(stripped(value), "f")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(key): canonical(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [canonical(item) for item in value]
     return value
 
 
