@@ -4,7 +4,10 @@ The limit is checked against Content-Length in `process_view`, after the URL is 
 before anything reads the body (this middleware sits above CSRF, which reads form posts).
 Without a Content-Length Django reads no body at all, so the header is the only way in; a
 malformed one is refused. Views declare a larger limit with `@body_limit("dossier")`; all
-others get settings.MAX_BODY_BYTES."""
+others get settings.MAX_BODY_BYTES.
+
+Also here: MembershipsReadOnceMiddleware, which lets a request read its user's memberships
+once."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from typing import Any, Literal, TypeVar
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from zerocarbon.accounts.tenancy import memberships_read_once
 from zerocarbon.error_views import malformed_length, too_large
 
 BodyKind = Literal["general", "dossier", "evidence", "readings"]
@@ -87,3 +91,15 @@ class BodyLimitMiddleware:
             return too_large(request, limit)
         length = int(raw)
         return too_large(request, limit, length) if length > limit else None
+
+
+class MembershipsReadOnceMiddleware:
+    """The request reads its user's memberships once, however many selectors scope by them
+    (zerocarbon.accounts.tenancy); the next request reads them again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with memberships_read_once():
+            return self.get_response(request)

@@ -15,7 +15,9 @@ certification body's key, like its users, sees nothing here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -35,6 +37,25 @@ WRITE_ROLES = frozenset({Membership.Role.ADMIN, Membership.Role.CONSULTANT})
 FACTORY_MODEL = "emissions.Factory"
 
 
+# Within one request a user's memberships are read once (MembershipsReadOnceMiddleware):
+# a page asks for them from several selectors. They change only through the admin and the
+# demo loader, never in a request that goes on to read them. Outside a request (services,
+# tasks, commands) every call reads them afresh.
+_MemoKey = tuple[Any, frozenset[str] | None]
+_memberships: ContextVar[dict[_MemoKey, tuple[int, ...]] | None] = ContextVar(
+    "zerocarbon_memberships", default=None
+)
+
+
+@contextmanager
+def memberships_read_once() -> Iterator[None]:
+    token = _memberships.set({})
+    try:
+        yield
+    finally:
+        _memberships.reset(token)
+
+
 def organisation_ids(actor: Actor, roles: Iterable[str] | None = None) -> list[int]:
     if isinstance(actor, KeyActor):
         if roles is not None and _key_role(actor) not in set(roles):
@@ -42,10 +63,17 @@ def organisation_ids(actor: Actor, roles: Iterable[str] | None = None) -> list[i
         return [actor.organisation_id]
     if not actor.is_authenticated:
         return []
+    wanted = None if roles is None else frozenset(str(role) for role in roles)
+    memo, key = _memberships.get(), (actor.pk, wanted)
+    if memo is not None and key in memo:
+        return list(memo[key])
     memberships = Membership.objects.filter(user_id=actor.pk)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    return list(memberships.values_list("organisation_id", flat=True))
+    if wanted is not None:
+        memberships = memberships.filter(role__in=sorted(wanted))
+    found = tuple(memberships.values_list("organisation_id", flat=True))
+    if memo is not None:
+        memo[key] = found
+    return list(found)
 
 
 def scope(queryset: QuerySet[M], actor: Actor, *, via: str = "organisation") -> QuerySet[M]:

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user's memberships, read once a request by every selector that scopes by them.
+    "zerocarbon.middleware.MembershipsReadOnceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The request's user (or API key, set later by DRF) names who made a change in the trail.
     "simple_history.middleware.HistoryRequestMiddleware",
