@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from assessments.evaluation.present import Presented, present
 from assessments.models import Answer, Assessment, Evaluation, Rubric
 from assessments.rubric_editions import scoring_rubric
-from assessments.services.dossier import FullDossier, export_dossier, read_full_dossier
+from assessments.services.dossier import (
+    FullDossier,
+    References,
+    export_dossier,
+    read_full_dossier,
+)
 from emissions import selectors as emission_selectors
 from emissions.accounting.factors import FactorSet as KernelFactorSet
 from emissions.models import FactorSet, Inventory
@@ -125,17 +130,20 @@ def evaluation_input(
     as_of: date,
     document: dict[str, Any] | None = None,
     factor_set: FactorSet | None = None,
+    references: References | None = None,
 ) -> FullDossier:
     """The frozen input of every evaluation of a stored assessment: its dossier (or a changed
     copy of it, `document`) read as of `as_of` with its inventory's factor set. The worker,
     the live preview and what-if all start here and go on to `evaluate_full`; the caller
     checked read permission (the assessment came from a scoped selector). Raises
     DossierRejected listing every error. `factor_set`: another published set than the
-    inventory's (a re-rating's preview)."""
+    inventory's (a re-rating's preview). `references`: the registries and rubrics a run of
+    many assessments reads once (a re-rating's chunk); read afresh if not given."""
     return read_full_dossier(
         document or export_dossier(assessment),
         as_of=as_of,
         factor_set=factor_set or assessment.inventory.factor_set,
+        references=references,
     )
 
 
