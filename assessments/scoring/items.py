@@ -39,6 +39,8 @@ from assessments.scoring.texts import (
 )
 from emissions.accounting.results import Metrics
 
+_ZERO, _ONE = Fraction(0), Fraction(1)  # immutable: shared, not made again for each item
+
 
 @dataclass(frozen=True)
 class ScoredItem:
@@ -62,10 +64,10 @@ def score_indicator(
     """
     scored = [score_item(rubric, item, answers, metrics) for item in rubric.items_of(indicator.id)]
     applicable = [s for s in scored if s.earned is not None]
-    applicable_max = sum((exact(s.result.max_points) for s in applicable), Fraction(0))
+    applicable_max = sum((exact(s.result.max_points) for s in applicable), _ZERO)
     earned: Fraction | None = None
     if applicable:
-        earned_sum = sum((cast(Fraction, s.earned) for s in applicable), Fraction(0))
+        earned_sum = sum((cast(Fraction, s.earned) for s in applicable), _ZERO)
         earned = earned_sum * exact(indicator.max_points) / applicable_max
     result = IndicatorResult(
         id=indicator.id,
@@ -86,7 +88,7 @@ def score_item(rubric: Rubric, item: AnyItem, answers: Answers, metrics: Metrics
         value = answers.items.get(item.id)
         missing_note = NO_EVIDENCE
     if value is None:
-        return _scored(item, None, Fraction(0), missing_note)
+        return _scored(item, None, _ZERO, missing_note)
     if value is NA:
         return _scored(item, value, None, NOT_APPLICABLE)
     flag = rubric.flag(item.zero_if) if item.zero_if else None
@@ -95,7 +97,7 @@ def score_item(rubric: Rubric, item: AnyItem, answers: Answers, metrics: Metrics
             zh=ZERO_BY_FLAG.zh.format(flag=flag.name.zh),
             en=ZERO_BY_FLAG.en.format(flag=flag.name.en),
         )
-        return _scored(item, value, Fraction(0), note)
+        return _scored(item, value, _ZERO, note)
     fraction, note_or_none = _fraction(item, value)
     return _scored(item, value, exact(item.points) * fraction, note_or_none)
 
@@ -126,7 +128,7 @@ def _fraction(item: AnyItem, value: AnswerValue) -> tuple[Fraction, Text | None]
             return Fraction(cast(int, value), item.levels), None
         case EnumItem():
             option = item.option(cast(str, value))
-            return exact(option.fraction) if option else Fraction(0), None
+            return exact(option.fraction) if option else _ZERO, None
         case FootprintItem():
             return _footprint(item, cast(Footprint, value))
         case _:  # RatioItem | ComputedItem
@@ -143,7 +145,7 @@ def _footprint(item: FootprintItem, answer: Footprint) -> tuple[Fraction, Text |
 
 def _clamped(value: Decimal, lo: Decimal, hi: Decimal) -> Fraction:
     share = (exact(value) - exact(lo)) / (exact(hi) - exact(lo))
-    return min(max(share, Fraction(0)), Fraction(1))
+    return min(max(share, _ZERO), _ONE)
 
 
 def indicator_total(indicators: Sequence[ScoredIndicator], total_points: Decimal) -> Fraction:
@@ -153,6 +155,6 @@ def indicator_total(indicators: Sequence[ScoredIndicator], total_points: Decimal
     rubric is read). The rubric guarantees at least one applicable item, so the divisor is > 0.
     """
     applicable = [i for i in indicators if i.earned is not None]
-    earned = sum((cast(Fraction, i.earned) for i in applicable), Fraction(0))
-    maximum = sum((exact(i.result.max_points) for i in applicable), Fraction(0))
+    earned = sum((cast(Fraction, i.earned) for i in applicable), _ZERO)
+    maximum = sum((exact(i.result.max_points) for i in applicable), _ZERO)
     return earned * exact(total_points) / maximum

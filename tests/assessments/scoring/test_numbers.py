@@ -78,3 +78,9 @@ def test_exact_gives_the_rational_value_of_an_int_or_decimal(
 def test_exact_refuses_a_decimal_without_a_rational_value(value: Decimal) -> None:
     with pytest.raises((ValueError, OverflowError)):
         exact(value)
+
+
+def test_equal_decimals_written_differently_have_the_same_exact_value() -> None:
+    assert exact(Decimal("0.3")) == Fraction(3, 10)
+    assert exact(Decimal("0.30")) == Fraction(3, 10)  # remembered: the same fraction
+    assert exact(3) == exact(Decimal("3.000")) == Fraction(3)
