@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TypeGuard
 
 from emissions.accounting.translation import gettext as _
@@ -35,9 +36,15 @@ def nodes(data: object) -> Iterator[tuple[Path, object]]:
             stack.extend(reversed([((*path, key), child) for key, child in pairs]))
 
 
+_SCALARS = frozenset({str, int, bool, Decimal, float, type(None)})
+
+
 def _is_container(value: object) -> TypeGuard[Mapping[str, object] | list[object]]:
     # The exact types first: a Mapping check is an abstract base class check, slower.
-    return type(value) is dict or type(value) is list or isinstance(value, Mapping | list)
+    kind = type(value)
+    if kind is dict or kind is list:
+        return True
+    return kind not in _SCALARS and isinstance(value, Mapping | list)
 
 
 def forbidden_character(text: str) -> str | None:

@@ -4,7 +4,9 @@ forbidden characters) come first and never exhaust the stack."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from emissions import limits
 from emissions.dossier import DossierError, DossierInvalid, parse_dossier_bytes, parse_dossier_text
 from emissions.dossier.claims import Claim, overlapping
+from emissions.dossier.document import check_document
 from emissions.identifiers import SerialRange
 
 from .support import edited, errors_of, example, read
@@ -114,6 +117,15 @@ def test_a_long_free_string_or_key_is_refused() -> None:
     paths = {error.path: error.message for error in errors_of(data)}
     assert "at most 500" in paths["/answers/INF-1"]
     assert "at most 200" in paths["/gates/" + "k" * 201]
+
+
+def test_the_document_rules_hold_in_any_mapping_or_list_given() -> None:
+    # Not what the parser gives (dict, list), but what another caller might pass.
+    data = MappingProxyType({"a": OrderedDict([("b\x00", ("x\x07",))]), "gates": {"g": "y" * 501}})
+    assert [(error.path, error.message[:40]) for error in check_document(data).errors] == [
+        ("/a/b\x00", "key: the control character U+0000 at pos"),
+        ("/gates/g", "text of 501 characters; at most 500"),
+    ]
 
 
 def _nested(depth: int) -> Any:
