@@ -3,8 +3,9 @@
 Drops and re-creates BENCH_DATABASE_URL's database, migrates it, starts gunicorn (configured
 by zerocarbon/gunicorn_config.py, as docker-compose.yml's web service is, on a free loopback
 port) and 2 Celery worker processes on BENCH_BROKER_URL, then runs each `bench_*.py` as a
-subprocess with DATABASE_URL, CELERY_BROKER_URL, ZC_BENCH_BASE_URL and ZC_BENCH_OUT set. Everything it started is stopped at the end, also on a failure or Ctrl-C.
-Writes benchmarks/results.json and prints figure, median, spread, runs, target and verdict.
+subprocess with DATABASE_URL, CELERY_BROKER_URL, ZC_BENCH_BASE_URL and ZC_BENCH_OUT set.
+Everything it started is stopped at the end, also on a failure or Ctrl-C. Writes
+benchmarks/results.json and prints figure, median, spread, runs, target and verdict.
 
     .venv/bin/python benchmarks/run_all.py [bench_name …]
 """
