@@ -210,14 +210,9 @@ def _store_qualities(factory_id: int, year: int) -> list[_StoredRow]:
     list(Meter.objects.select_for_update().filter(factory_id=factory_id).order_by("pk"))
     rows = _stored_rows(factory_id, year)  # with what another evaluation stored meanwhile
     stored = {
-        pk: MeterYearQuality(
-            meter_id=pk,
-            year=year,
-            method=RULES_VERSION,
-            score=quality.score,
-            coverage=_share(quality.coverage),
-        )
-        for pk, quality in ((pk, _quality(pk, year)) for pk, _, score, _ in rows if score is None)
+        pk: _stored_quality(pk, year, _quality(pk, year))
+        for pk, _, score, _ in rows
+        if score is None
     }
     MeterYearQuality.objects.bulk_create(
         stored.values(),
@@ -229,6 +224,38 @@ def _store_qualities(factory_id: int, year: int) -> list[_StoredRow]:
     return [
         (pk, carrier, *fresh.get(pk, (score, coverage))) for pk, carrier, score, coverage in rows
     ]
+
+
+@transaction.atomic
+def store_meter_qualities(meter_id: int) -> list[int]:
+    """Compute and store one meter's missing qualities of its factory's inventory years (the
+    years an evaluation or the metering page asks for), with that meter locked as
+    `_store_qualities` locks the factory's; returns the years computed. What a worker does
+    after the meter's readings change (emissions.tasks), so that the next evaluation reads
+    the stored rows instead of every reading; the ingest's meter lock makes it wait."""
+    meter = Meter.objects.select_for_update().filter(pk=meter_id).first()
+    if meter is None:  # deleted meanwhile
+        return []
+    years = Inventory.objects.filter(factory_id=meter.factory_id).values_list("year", flat=True)
+    stored = MeterYearQuality.objects.filter(meter_id=meter_id, method=RULES_VERSION)
+    missing = sorted(set(years) - set(stored.values_list("year", flat=True)))
+    MeterYearQuality.objects.bulk_create(
+        [_stored_quality(meter_id, year, _quality(meter_id, year)) for year in missing],
+        update_conflicts=True,
+        unique_fields=["meter", "year"],
+        update_fields=["method", "score", "coverage"],
+    )
+    return missing
+
+
+def _stored_quality(meter_id: int, year: int, quality: MeterQuality) -> MeterYearQuality:
+    return MeterYearQuality(
+        meter_id=meter_id,
+        year=year,
+        method=RULES_VERSION,
+        score=quality.score,
+        coverage=_share(quality.coverage),
+    )
 
 
 def _share(share: Decimal) -> Decimal:

@@ -191,6 +191,8 @@ def record_readings(
         if atomic and batch.result.rejected:
             raise ReadingsRejected(batch.result.rejected)
         batch.write()
+        if batch.new or batch.changed:
+            _quality_after_commit(meter)
     return batch.result
 
 
@@ -579,7 +581,23 @@ def delete_readings(actor: Actor, meter: Meter, start: datetime, end: datetime) 
         ]
         doomed.delete()
         apply_to_rollup(meter, [], removed)
+        if removed:
+            _quality_after_commit(meter)
     return len(removed)
+
+
+def _quality_after_commit(meter: Meter) -> None:
+    """Once the change commits, a worker computes the meter's quality of its years again
+    (emissions.tasks; best effort, never raising: the next evaluation computes what no
+    worker did)."""
+    meter_id = meter.pk
+
+    def publish() -> None:
+        from emissions.tasks import readings_changed
+
+        readings_changed([meter_id])
+
+    transaction.on_commit(publish)
 
 
 # --- roll-up ------------------------------------------------------------------------------
