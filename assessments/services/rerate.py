@@ -23,7 +23,10 @@ for a lease (`ZEROCARBON_RERATE_LEASE_SECONDS`).
 Confirmation names the preview's fingerprint (the assessments and the evaluations it rated):
 if anything in scope changed since, the confirmation is refused and a new preview is needed,
 so what is applied is what the admin read. An item that changes between confirmation and its
-turn (reopened, submitted to a review) is skipped and says so.
+turn (reopened, submitted to a review) is skipped and says so. The preview keeps each item's
+whole evaluation with what it read (`RerateItem.rated`); the confirmation records it as it is
+when a fresh evaluation would read exactly the same (the rubric edition, the registries, the
+meters' coverage, the language and the code), and evaluates the dossier again otherwise.
 """
 
 from __future__ import annotations
@@ -223,6 +226,7 @@ def discard(batch: RerateBatch) -> RerateBatch:
             )
         locked.status, locked.finished_at = RerateBatch.Status.DISCARDED, timezone.now()
         locked.save(update_fields=["status", "finished_at"])
+        locked.items.exclude(rated={}).update(rated={})  # kept for a confirmation only
     return locked
 
 

@@ -523,3 +523,13 @@ def test_the_confirmation_records_the_preview_s_results_unless_what_they_read_ch
         rerate.confirm(alice, later, later.fingerprint)
     assert sorted(calls) == sorted(item.assessment_id for item in later.items.all())
     assert set(later.items.values_list("state", flat=True)) == {RerateItem.State.APPLIED}
+
+
+def test_a_discarded_preview_keeps_no_evaluation(
+    portfolio: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    batch = _previewed(alice, _new_set(), django_capture_on_commit_callbacks)
+    assert all(batch.items.values_list("rated", flat=True))
+    rerate.discard(batch)
+    assert list(batch.items.values_list("rated", flat=True)) == [{}, {}, {}]
+    assert RerateBatch.objects.get(pk=batch.pk).status == RerateBatch.Status.DISCARDED
