@@ -13,6 +13,8 @@ from django.db.models import Model
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
+from tests.conftest import DERIVED_TABLES
+
 # A fixed seed (the same examples on every run, CI stays stable), no example database and no
 # shrinking (a failure is printed as found; shrinking one can take minutes): each test < 30 s.
 FUZZ = settings(
@@ -63,7 +65,10 @@ def _models(skip: Collection[type[Model]]) -> list[type[Model]]:
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_label in OURS and model not in skip and not model._meta.proxy
+        if model._meta.app_label in OURS
+        and model not in skip
+        and not model._meta.proxy
+        and model._meta.label not in DERIVED_TABLES
     ]
 
 
