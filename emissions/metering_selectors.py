@@ -3,8 +3,8 @@ organisations (and, for a key limited to factories, to those factories)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from emissions.accounting import exact_json
 from emissions.accounting.errors import AccountingError
 from emissions.accounting.units import convert
 from emissions.ingest.readings import LOCAL_ZONE, parse_range
@@ -21,7 +22,6 @@ from emissions.metering.quality import (
     RULES_VERSION,
     MeterQuality,
     assess,
-    inventory_score,
     percent_down,
 )
 from emissions.metering.rollup import year_span
@@ -36,6 +36,7 @@ from emissions.models import (
 )
 from zerocarbon.accounts.tenancy import Actor, get_scoped, scope
 from zerocarbon.errors import FieldError, NotFound, ValidationFailed
+from zerocarbon.renderers import ExactDRFEncoder
 
 LISTED_FINDINGS = 100  # per kind of finding; the answer always gives the count
 
@@ -101,20 +102,66 @@ def _quality(meter: Meter | int, year: int) -> MeterQuality:
 
 
 def meter_quality(meter: Meter, year: int) -> dict[str, Any]:
-    return _quality_answer(meter, year, _quality(meter, year))
+    """The meter's quality of the year as the API shows it: read back from its stored row,
+    else computed from every reading and stored (as `inventory_coverage` stores it)."""
+    stored = MeterYearQuality.objects.filter(meter=meter, year=year, method=RULES_VERSION)
+    report = stored.values_list("report", flat=True).first()
+    if report is None:
+        computed = _store_meter_years(meter.pk, [year])
+        report = computed[year].report if year in computed else stored.get().report
+    return _quality_answer(meter, year, _Report.read(report).findings)
 
 
-def _quality_answer(meter: Meter, year: int, quality: MeterQuality) -> dict[str, Any]:
-    answer: dict[str, Any] = {"meter": meter.pk, "external_id": meter.external_id, "year": year}
-    for name, value in asdict(quality).items():
+def _quality_answer(meter: Meter, year: int, findings: dict[str, Any]) -> dict[str, Any]:
+    return {"meter": meter.pk, "external_id": meter.external_id, "year": year, **findings}
+
+
+def _findings(quality: MeterQuality) -> dict[str, Any]:
+    """What the API shows of a quality after the meter's id and the year: each finding's
+    count and its first LISTED_FINDINGS, the shares to six places rounded down."""
+    answer: dict[str, Any] = {}
+    for item in fields(quality):
+        value = getattr(quality, item.name)
         if isinstance(value, list | tuple):
-            answer[f"{name}_count"] = len(value)
-            answer[name] = _shown(list(value[:LISTED_FINDINGS]))
+            answer[f"{item.name}_count"] = len(value)
+            answer[item.name] = _shown([asdict(each) for each in value[:LISTED_FINDINGS]])
         else:
-            answer[name] = _shown(value)
+            answer[item.name] = _shown(value)
     answer["coverage"] = _share(quality.coverage)
     answer["estimated_share"] = _share(quality.estimated_share)
     return answer
+
+
+@dataclass(frozen=True)
+class _Report:
+    """A meter's quality of a year as stored (MeterYearQuality.report): the exact coverage
+    (the carriers' coverage and warnings of `inventory_metering` use it unrounded) and the
+    findings the API shows, as JSON text: text, not jsonb, which would reorder the keys.
+    Times are stored as the API writes them, Decimals with exactly their digits (read back
+    as Decimals, or whole numbers as int): the answer is written out byte for byte as it
+    was from the quality itself."""
+
+    coverage: Decimal
+    findings: dict[str, Any]
+
+    @classmethod
+    def of(cls, quality: MeterQuality) -> _Report:
+        return cls(quality.coverage, _findings(quality))
+
+    def text(self) -> str:
+        return exact_json.dumps(
+            {"coverage": str(self.coverage), "findings": self.findings},
+            separators=(",", ":"),
+            default=_API_JSON.default,
+        )
+
+    @classmethod
+    def read(cls, text: str) -> _Report:
+        stored = exact_json.loads(text)
+        return cls(Decimal(stored["coverage"]), stored["findings"])
+
+
+_API_JSON = ExactDRFEncoder()
 
 
 def _shown(value: Any) -> Any:
@@ -133,10 +180,15 @@ def inventory_metering(inventory: Inventory) -> dict[str, Any]:
     values (in the unit of the inventory's energy line of that carrier, else the meter's),
     each month's coverage, the metered total next to the entered one and the difference;
     data quality per meter and the inventory's score; warnings for carriers whose meters do
-    not cover the whole year."""
+    not cover the whole year. The meters' qualities are read back from their stored rows
+    (computed and stored first where missing, as for an evaluation)."""
     meters = list(Meter.objects.filter(factory_id=inventory.factory_id).order_by("external_id"))
     lines = list(EnergyRecord.objects.filter(inventory=inventory).order_by("position"))
-    qualities = {meter.pk: _quality(meter, inventory.year) for meter in meters}
+    reports = _stored_reports(inventory.factory_id, inventory.year)
+    if len(reports) < len(meters):
+        _store_qualities(inventory.factory_id, inventory.year)
+        reports = _stored_reports(inventory.factory_id, inventory.year)
+    qualities = {pk: report for pk, (_, report) in reports.items()}
     carriers = sorted({meter.carrier for meter in meters})
     answer_carriers = [
         _carrier(inventory, carrier, [m for m in meters if m.carrier == carrier], lines, qualities)
@@ -153,11 +205,19 @@ def inventory_metering(inventory: Inventory) -> dict[str, Any]:
         "inventory": inventory.pk,
         "year": inventory.year,
         "carriers": answer_carriers,
-        "meters": [_quality_answer(m, inventory.year, qualities[m.pk]) for m in meters],
-        "data_quality_score": inventory_score(list(qualities.values())),
+        "meters": [_quality_answer(m, inventory.year, qualities[m.pk].findings) for m in meters],
+        "data_quality_score": min((score for score, _ in reports.values()), default=None),
         "full_year": not warnings,
         "warnings": warnings,
     }
+
+
+def _stored_reports(factory_id: int, year: int) -> dict[int, tuple[int, _Report]]:
+    """(score, report) of the factory's meters whose quality of the year is stored."""
+    rows = MeterYearQuality.objects.filter(
+        meter__factory_id=factory_id, year=year, method=RULES_VERSION
+    ).values_list("meter_id", "score", "report")
+    return {pk: (score, _Report.read(report)) for pk, score, report in rows}
 
 
 def inventory_coverage(inventory: Inventory) -> dict[str, Any] | None:
@@ -218,7 +278,7 @@ def _store_qualities(factory_id: int, year: int) -> list[_StoredRow]:
         stored.values(),
         update_conflicts=True,
         unique_fields=["meter", "year"],
-        update_fields=["method", "score", "coverage"],
+        update_fields=["method", "score", "coverage", "report"],
     )
     fresh = {pk: (quality.score, quality.coverage) for pk, quality in stored.items()}
     return [
@@ -226,26 +286,31 @@ def _store_qualities(factory_id: int, year: int) -> list[_StoredRow]:
     ]
 
 
-@transaction.atomic
 def store_meter_qualities(meter_id: int) -> list[int]:
     """Compute and store one meter's missing qualities of its factory's inventory years (the
-    years an evaluation or the metering page asks for), with that meter locked as
-    `_store_qualities` locks the factory's; returns the years computed. What a worker does
-    after the meter's readings change (emissions.tasks), so that the next evaluation reads
-    the stored rows instead of every reading; the ingest's meter lock makes it wait."""
-    meter = Meter.objects.select_for_update().filter(pk=meter_id).first()
-    if meter is None:  # deleted meanwhile
-        return []
-    years = Inventory.objects.filter(factory_id=meter.factory_id).values_list("year", flat=True)
+    years an evaluation or the metering page asks for); returns the years computed. What a
+    worker does after the meter's readings change (emissions.tasks), so that the next
+    evaluation reads the stored rows instead of every reading."""
+    years = Inventory.objects.filter(factory__meters=meter_id).values_list("year", flat=True)
+    return sorted(_store_meter_years(meter_id, set(years)))
+
+
+@transaction.atomic
+def _store_meter_years(meter_id: int, years: Iterable[int]) -> dict[int, MeterYearQuality]:
+    """The meter's missing qualities of `years`, computed and stored with that meter locked
+    as `_store_qualities` locks the factory's (the ingest's meter lock makes it wait)."""
+    if Meter.objects.select_for_update().filter(pk=meter_id).first() is None:
+        return {}  # deleted meanwhile
     stored = MeterYearQuality.objects.filter(meter_id=meter_id, method=RULES_VERSION)
-    missing = sorted(set(years) - set(stored.values_list("year", flat=True)))
+    missing = set(years) - set(stored.values_list("year", flat=True))
+    rows = {year: _stored_quality(meter_id, year, _quality(meter_id, year)) for year in missing}
     MeterYearQuality.objects.bulk_create(
-        [_stored_quality(meter_id, year, _quality(meter_id, year)) for year in missing],
+        rows.values(),
         update_conflicts=True,
         unique_fields=["meter", "year"],
-        update_fields=["method", "score", "coverage"],
+        update_fields=["method", "score", "coverage", "report"],
     )
-    return missing
+    return rows
 
 
 def _stored_quality(meter_id: int, year: int, quality: MeterQuality) -> MeterYearQuality:
@@ -255,6 +320,7 @@ def _stored_quality(meter_id: int, year: int, quality: MeterQuality) -> MeterYea
         method=RULES_VERSION,
         score=quality.score,
         coverage=_share(quality.coverage),
+        report=_Report.of(quality).text(),
     )
 
 
@@ -268,7 +334,7 @@ def _carrier(
     carrier: str,
     meters: Sequence[Meter],
     lines: Sequence[EnergyRecord],
-    qualities: Mapping[int, MeterQuality],
+    qualities: Mapping[int, _Report],
 ) -> dict[str, Any]:
     entered = [line for line in lines if line.carrier == carrier]
     unit = entered[0].unit if entered else meters[0].unit

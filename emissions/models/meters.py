@@ -127,13 +127,16 @@ class MeterYearQuality(models.Model):
     with a year of readings does not read them all again. Computed from the readings by
     `emissions.metering_selectors` with `quality.assess` on first use; every change of the
     meter's readings deletes its rows (database triggers, migration 0012). `method` is the
-    version of the quality rules a row was computed with: a row of another is computed again."""
+    version of the quality rules a row was computed with: a row of another is computed again.
+    `report` is the rest of what the metering endpoints show of the quality (the exact
+    coverage, the findings), as JSON text (`metering_selectors._Report`)."""
 
     meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="year_qualities")
     year = models.IntegerField()
     method = models.IntegerField()
     coverage = models.DecimalField(max_digits=7, decimal_places=6)
     score = models.SmallIntegerField()
+    report = models.TextField()
 
     class Meta:
         constraints = [
