@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import cast
 
 from assessments.scoring.answers import NA, Answers, AnswerValue, Footprint
-from assessments.scoring.numbers import exact, plain, to_decimal
+from assessments.scoring.numbers import exact, exact_sum, plain, to_decimal
 from assessments.scoring.results import IndicatorResult, ItemResult
 from assessments.scoring.rubric import (
     AnyItem,
@@ -64,10 +64,10 @@ def score_indicator(
     """
     scored = [score_item(rubric, item, answers, metrics) for item in rubric.items_of(indicator.id)]
     applicable = [s for s in scored if s.earned is not None]
-    applicable_max = sum((exact(s.result.max_points) for s in applicable), _ZERO)
+    applicable_max = exact_sum(exact(s.result.max_points) for s in applicable)
     earned: Fraction | None = None
     if applicable:
-        earned_sum = sum((cast(Fraction, s.earned) for s in applicable), _ZERO)
+        earned_sum = exact_sum(cast(Fraction, s.earned) for s in applicable)
         earned = earned_sum * exact(indicator.max_points) / applicable_max
     result = IndicatorResult(
         id=indicator.id,
@@ -155,6 +155,6 @@ def indicator_total(indicators: Sequence[ScoredIndicator], total_points: Decimal
     rubric is read). The rubric guarantees at least one applicable item, so the divisor is > 0.
     """
     applicable = [i for i in indicators if i.earned is not None]
-    earned = sum((cast(Fraction, i.earned) for i in applicable), _ZERO)
-    maximum = sum((exact(i.result.max_points) for i in applicable), _ZERO)
+    earned = exact_sum(cast(Fraction, i.earned) for i in applicable)
+    maximum = exact_sum(exact(i.result.max_points) for i in applicable)
     return earned * exact(total_points) / maximum

@@ -10,6 +10,7 @@ Nothing here reads the global decimal context: results do not depend on the call
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -38,6 +39,14 @@ def exact(value: Decimal | int) -> Fraction:
         return Fraction(value)
     numerator, denominator = value.as_integer_ratio()
     return Fraction(numerator, denominator)
+
+
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """The exact sum, over the least common denominator: one `Fraction` made, not one per
+    addition (the same value as `sum(values, Fraction(0))`; fractions are kept normalised)."""
+    terms = [(value.numerator, value.denominator) for value in values]
+    denominator = math.lcm(*(d for _n, d in terms))  # lcm() of nothing is 1
+    return Fraction(sum(n * (denominator // d) for n, d in terms), denominator)
 
 
 def to_decimal(value: Fraction) -> Decimal:

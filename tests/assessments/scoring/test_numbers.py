@@ -7,7 +7,14 @@ from fractions import Fraction
 
 import pytest
 
-from assessments.scoring.numbers import exact, plain, round_fraction, round_half_up, to_decimal
+from assessments.scoring.numbers import (
+    exact,
+    exact_sum,
+    plain,
+    round_fraction,
+    round_half_up,
+    to_decimal,
+)
 
 ROUNDED = [
     (Fraction(59995, 1000), 2, "60.00"),
@@ -84,3 +91,22 @@ def test_equal_decimals_written_differently_have_the_same_exact_value() -> None:
     assert exact(Decimal("0.3")) == Fraction(3, 10)
     assert exact(Decimal("0.30")) == Fraction(3, 10)  # remembered: the same fraction
     assert exact(3) == exact(Decimal("3.000")) == Fraction(3)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [Fraction(1, 3)],
+        [Fraction(1, 3), Fraction(2, 3)],
+        [Fraction(5, 6), Fraction(-7, 4), Fraction(3), Fraction(1, 12)],
+        [Fraction(10**40 + 1, 3**30), Fraction(-1, 7), Fraction(0)],
+    ],
+)
+def test_an_exact_sum_is_the_sum_of_the_fractions_normalised(values: list[Fraction]) -> None:
+    total = exact_sum(values)
+    assert total == sum(values, Fraction(0))
+    assert (total.numerator, total.denominator) == (
+        sum(values, Fraction(0)).numerator,
+        sum(values, Fraction(0)).denominator,
+    )
