@@ -9,7 +9,8 @@ first MAX_LISTED_ERRORS, `total` saying how many were found)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import gc
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -37,11 +38,19 @@ class FileLine:
     invalid: bool
 
 
-def batch_lines(paths: Iterable[str], *, as_of: date) -> Iterator[FileLine]:
-    """One line per file, in the order given."""
+def batch_lines(paths: Iterable[str], *, as_of: date) -> Generator[FileLine, None, None]:
+    """One line per file, in the order given.
+
+    While it runs, what the process holds before its files (Django, the references) is set
+    aside from the garbage collector (`gc.freeze`): its full collections no longer walk those
+    objects again and again, a tenth of a batch's time; they are handed back at the end."""
     references = _references()
-    for path in paths:
-        yield file_line(path, as_of=as_of, references=references)
+    gc.freeze()
+    try:
+        for path in paths:
+            yield file_line(path, as_of=as_of, references=references)
+    finally:
+        gc.unfreeze()
 
 
 def _references() -> dossier.References | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.batch import batch_lines
 from emissions.accounting import exact_json
 from tests.conftest import DEMO_DATA, ROOT, _database_url
 
@@ -181,3 +184,21 @@ def test_stdout_of_the_real_command_holds_nothing_but_the_lines(tmp_path: Path) 
     assert done.returncode == 2, done.stderr
     assert [line["file"] for line in lines(done.stdout)] == files
     assert "1 of 2 files are invalid." in done.stderr
+
+
+def test_a_batch_sets_what_came_before_aside_from_the_collector_and_hands_it_back() -> None:
+    paths = [str(DEMO_DATA / "demo-dossier.json"), str(DEMO_DATA / "demo-rated-dossier.json")]
+    assert gc.get_freeze_count() == 0
+    frozen = []
+    for line in batch_lines(paths, as_of=date(2025, 6, 30)):
+        frozen.append(gc.get_freeze_count())
+        assert not line.invalid
+    assert min(frozen) > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_batch_left_early_hands_back_what_it_set_aside() -> None:
+    lines_ = batch_lines([str(DEMO_DATA / "demo-dossier.json")] * 2, as_of=date(2025, 6, 30))
+    next(lines_)
+    lines_.close()
+    assert gc.get_freeze_count() == 0
