@@ -68,10 +68,17 @@ def review_to_audit(actor: Actor, pk: int) -> Review:
 def reviews_of(actor: Actor, assessment: Assessment) -> list[Review]:
     """Every round of an assessment's review, newest first, as the actor may see them: the
     owning organisation sees all; an auditor, those of her bodies."""
-    rows = _reviews().filter(assessment=assessment)
+    # Every round is of the caller's assessment: joining it, its inventory, factory, factor
+    # set and rubric again, and both evaluations' whole records, cost more than the rows
+    # (planning nine joins, compiling 141 columns). The evaluations load when read.
+    rows = Review.objects.select_related("certification_body", "submitted_by", "decided_by")
+    rows = rows.filter(assessment=assessment)
     if not selectors.assessments_for(actor).filter(pk=assessment.pk).exists():
         rows = rows.filter(certification_body_id__in=auditor_bodies(actor))
-    return list(rows.order_by("-number"))
+    reviews = list(rows.order_by("-number"))
+    for review in reviews:
+        review.assessment = assessment
+    return reviews
 
 
 def audited_assessment(actor: Actor, pk: int) -> Assessment:

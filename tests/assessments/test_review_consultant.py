@@ -304,3 +304,30 @@ def test_carol_reads_the_approved_result_and_goes_back_to_her_review(
     assert f'href="{reverse("review-detail", args=[review.pk])}"' in html
     assert reverse("assessment-detail", args=[review.assessment_id]) not in html
     assert charlie_client.get(url).status_code == 404
+
+
+def test_the_rounds_share_the_callers_assessment_and_read_no_evaluation_record(
+    review: Review, alice: User
+) -> None:
+    """reviews_of joins neither the assessment again nor the evaluations' whole records; the
+    rounds carry the very assessment the caller read, its inventory and factory loaded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments import review_selectors, selectors
+
+    assessment = selectors.assessment_for(alice, review.assessment_id)
+    with CaptureQueriesContext(connection) as queries:
+        rounds = review_selectors.reviews_of(alice, assessment)
+        assert [r.pk for r in rounds] == [review.pk]
+        assert rounds[0].assessment is assessment
+        assert rounds[0].assessment.inventory.factory.organisation.pk
+        assert rounds[0].certification_body.name
+        submitter = rounds[0].submitted_by
+        assert submitter is not None
+        assert submitter.username
+    assert len(queries) == 3  # her organisations; may she see every round; the rounds
+    assert not any('"assessments_evaluation"' in q["sql"] for q in queries.captured_queries)
+    evaluation = rounds[0].evaluation  # read when asked
+    assert evaluation is not None
+    assert evaluation.pk == review.evaluation_id
