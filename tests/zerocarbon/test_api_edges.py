@@ -258,7 +258,7 @@ def test_a_server_error_in_the_api_is_json_without_the_exception_text(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(SECRET)
 
-    monkeypatch.setattr(selectors, "assessments_for", broken)  # the API's list
+    monkeypatch.setattr(selectors, "assessment_list_for", broken)  # the API's list
     monkeypatch.setattr(selectors, "year_standings", broken)  # the dashboard's rows
     client = quiet_client(alice_client)
     response = client.get("/api/v1/assessments/")
