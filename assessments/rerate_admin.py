@@ -79,7 +79,14 @@ class RerateRubricAdmin(RubricAdmin):
 
     actions = ["publish", "preview_rerating"]
 
-    @admin.action(description=gettext_lazy("Publish the edition (freezes it for ever)"))
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        """Editions are never edited here, but publishing one is a change of it."""
+        return request.user.has_perm("assessments.change_rubric")
+
+    @admin.action(
+        description=gettext_lazy("Publish the edition (freezes it for ever)"),
+        permissions=["publish"],
+    )
     def publish(self, request: HttpRequest, queryset: QuerySet[Rubric]) -> None:
         published = [rubric for rubric in queryset if publish_rubric(rubric)]
         for rubric in published:
@@ -87,7 +94,10 @@ class RerateRubricAdmin(RubricAdmin):
             self.message_user(request, message.format(code=rubric.code, edition=rubric.edition))
         _start_previews(self, request, Rubric.objects.filter(pk__in=[r.pk for r in published]))
 
-    @admin.action(description=gettext_lazy("Preview the re-rating with the selected edition"))
+    @admin.action(
+        description=gettext_lazy("Preview the re-rating with the selected edition"),
+        permissions=["publish"],
+    )
     def preview_rerating(self, request: HttpRequest, queryset: QuerySet[Rubric]) -> None:
         _start_previews(self, request, queryset)
 

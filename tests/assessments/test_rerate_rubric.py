@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 
 from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Rubric
 from assessments.rubric_editions import load_rubric_document
@@ -188,7 +189,7 @@ def test_confirmation_moves_each_assessment_to_the_edition_and_leaves_the_others
 
 
 def test_an_edition_that_drops_an_answered_item_cannot_rate_those_assessments(
-    editions: dict[str, Assessment], django_capture_on_commit_callbacks: Any
+    editions: dict[str, Assessment], alice: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     on_commit = django_capture_on_commit_callbacks
     batch = _previewed(_edition("2025.1", _drop_inf_2), on_commit)
@@ -217,6 +218,13 @@ def test_an_edition_that_drops_an_answered_item_cannot_rate_those_assessments(
     national = Assessment.objects.get(pk=editions["national"].pk)
     assert (national.rubric.edition, national.evaluations.count()) == (OLD, 1)
     assert Assessment.objects.get(pk=editions["other"].pk).rubric.edition == "2025.1"
+
+    # Left on its edition, it is edited and rated with that edition, INF-2 and all.
+    reopen_assessment(alice, national)
+    answers = {a.item_id: a.value for a in national.answers.all()}
+    save_answers(alice, national, {**answers, "INF-2": "0.9"})
+    again = evaluations.compute(Assessment.objects.get(pk=national.pk), as_of=AS_OF)
+    assert again.inputs["rubric"]["edition"] == OLD
 
 
 def test_an_item_or_gate_new_in_the_edition_cannot_be_rated_without_its_answer(
@@ -316,3 +324,22 @@ def test_load_rubric_says_how_to_preview_or_starts_the_preview(
     # the assessments of 2022.1 and none of 2025.1 (nobody has one), none changed
     assert batch.total == len(RATED)
     assert not rerate.changed_items(RerateBatch.objects.get()).exists()
+
+
+def test_staff_who_may_only_view_rubrics_cannot_publish_one(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user("rubric-viewer", password="x" * 16, is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_rubric"))
+    client = Client()
+    client.force_login(viewer)
+    draft = _edition("2025.1", _raise_level_4, status="draft")
+    assert client.get("/admin/assessments/rubric/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/assessments/rubric/", {"action": "publish", "_selected_action": [draft.pk]}
+        )
+    assert Rubric.objects.get(pk=draft.pk).status == "draft"
+    assert not RerateBatch.objects.exists()
