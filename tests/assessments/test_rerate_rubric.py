@@ -343,3 +343,21 @@ def test_staff_who_may_only_view_rubrics_cannot_publish_one(
         )
     assert Rubric.objects.get(pk=draft.pk).status == "draft"
     assert not RerateBatch.objects.exists()
+
+
+def test_the_batch_page_names_its_factor_set_too(
+    portfolio: dict[str, Assessment],  # noqa: F811
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from tests.assessments.test_rerate import _new_set
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = rerate.start_preview(None, _new_set())
+    assert (batch.factor_set is not None, batch.rubric) == (True, None)
+    page = logged_in(User.objects.get(username="admin")).get(
+        f"/admin/assessments/reratebatch/{batch.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = page.content.decode()
+    assert "Re-rated with factor set CN-2025.2." in text
+    assert "recorded again with the new set)." in text
+    assert "Cannot be rated with the new edition" not in text
