@@ -383,10 +383,10 @@ class ReviewEvent(models.Model):
         super().save(*args, **kwargs)
 
 
-# Re-rating after a new factor set is published (issue 11): a batch previews, for every
-# assessment whose latest result is not approved and not in review, what the new set would
-# rate; once an admin confirms the preview, the workers record those results. Approved
-# evaluations are never touched (a re-statement goes through review).
+# Re-rating after a new factor set or rubric edition is published (issue 11): a batch
+# previews, for every assessment whose latest result is not approved and not in review, what
+# the new set or edition would rate; once an admin confirms the preview, the workers record
+# those results. Approved evaluations are never touched (a re-statement goes through review).
 
 
 class RerateBatch(models.Model):
@@ -399,8 +399,16 @@ class RerateBatch(models.Model):
 
     RUNNING = (Status.PREVIEWING, Status.APPLYING)
 
+    # What the batch re-rates with: a factor set, or a rubric edition (exactly one).
     factor_set = models.ForeignKey(
-        "emissions.FactorSet", on_delete=models.PROTECT, related_name="rerate_batches"
+        "emissions.FactorSet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rerate_batches",
+    )
+    rubric = models.ForeignKey(
+        Rubric, null=True, blank=True, on_delete=models.PROTECT, related_name="rerate_batches"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWING)
     fingerprint = models.CharField(
@@ -435,10 +443,14 @@ class RerateBatch(models.Model):
                 ),
                 name="rerate_batch_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(factor_set__isnull=True) ^ Q(rubric__isnull=True),
+                name="rerate_batch_one_target",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"re-rating {self.pk} with {self.factor_set_id}"
+        return f"re-rating {self.pk} with {self.factor_set_id or self.rubric}"
 
 
 class RerateItem(models.Model):

@@ -1,9 +1,11 @@
-"""The admin's re-rating pages (services.rerate): publishing a factor set starts the preview
-of its impact; the batch's page shows progress, every assessment whose score, stars or tCO2e
-change (before → after), what was left out and why, and the button that confirms it."""
+"""The admin's re-rating pages (services.rerate): publishing a factor set or a rubric edition
+starts the preview of its impact; the batch's page shows what it re-rates with, progress,
+every assessment whose score, stars or tCO2e change (before → after), what was left out and
+why, and the button that confirms it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -16,8 +18,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import RerateBatch
-from assessments.services import rerate
+from assessments.admin import RubricAdmin
+from assessments.models import RerateBatch, RerateItem, Rubric
+from assessments.rubric_editions import publish_rubric
+from assessments.services import rerate, rerate_target
 from emissions.admin import FactorSetAdmin
 from emissions.models import FactorSet
 
@@ -43,33 +47,76 @@ class RerateFactorSetAdmin(FactorSetAdmin):
 
     @admin.action(description=gettext_lazy("Preview the re-rating with the selected set"))
     def preview_rerating(self, request: HttpRequest, queryset: QuerySet[FactorSet]) -> None:
-        for factor_set in queryset:
-            try:
-                batch = rerate.start_preview(request.user, factor_set)  # type: ignore[arg-type]
-            except rerate.RerateRefused as refusal:
-                self.message_user(request, refusal.message, messages.ERROR)
-                continue
-            url = reverse("admin:assessments_reratebatch_change", args=[batch.pk])
-            message = _(
-                "Re-rating {number} with {version}: the preview is being computed; open it at"
-                " {url} and confirm it there."
-            )
-            self.message_user(
-                request, message.format(number=batch.pk, version=factor_set.version, url=url)
-            )
+        _start_previews(self, request, queryset)
+
+
+def _start_previews(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, targets: Iterable[FactorSet | Rubric]
+) -> None:
+    """A preview for each published set or edition selected, each refusal said in words."""
+    for target in targets:
+        try:
+            batch = rerate.start_preview(request.user, target)  # type: ignore[arg-type]
+        except rerate.RerateRefused as refusal:
+            model_admin.message_user(request, refusal.message, messages.ERROR)
+            continue
+        url = reverse("admin:assessments_reratebatch_change", args=[batch.pk])
+        message = _(
+            "Re-rating {number} with {version}: the preview is being computed; open it at"
+            " {url} and confirm it there."
+        )
+        label = rerate_target.named(target).label
+        model_admin.message_user(request, message.format(number=batch.pk, version=label, url=url))
 
 
 admin.site.unregister(FactorSet)
 admin.site.register(FactorSet, RerateFactorSetAdmin)
 
 
+class RerateRubricAdmin(RubricAdmin):
+    """The rubric editions' admin: publishing a draft edition previews the re-rating of the
+    assessments of the older editions of its code (also the edition's own action)."""
+
+    actions = ["publish", "preview_rerating"]
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        """Editions are never edited here, but publishing one is a change of it."""
+        return request.user.has_perm("assessments.change_rubric")
+
+    @admin.action(
+        description=gettext_lazy("Publish the edition (freezes it for ever)"),
+        permissions=["publish"],
+    )
+    def publish(self, request: HttpRequest, queryset: QuerySet[Rubric]) -> None:
+        published = [rubric for rubric in queryset if publish_rubric(rubric)]
+        for rubric in published:
+            message = _("Published {code} edition {edition}.")
+            self.message_user(request, message.format(code=rubric.code, edition=rubric.edition))
+        _start_previews(self, request, Rubric.objects.filter(pk__in=[r.pk for r in published]))
+
+    @admin.action(
+        description=gettext_lazy("Preview the re-rating with the selected edition"),
+        permissions=["publish"],
+    )
+    def preview_rerating(self, request: HttpRequest, queryset: QuerySet[Rubric]) -> None:
+        _start_previews(self, request, queryset)
+
+
+admin.site.unregister(Rubric)
+admin.site.register(Rubric, RerateRubricAdmin)
+
+
 @admin.register(RerateBatch)
 class RerateBatchAdmin(admin.ModelAdmin[RerateBatch]):
-    list_display = ["pk", "factor_set", "status", "total", "created_by", "created_at"]
+    list_display = ["pk", "target", "status", "total", "created_by", "created_at"]
     list_filter = ["status"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # a batch starts from a factor set (publish, or its preview action)
+        return False  # a batch starts from a factor set or edition (publish, or its action)
+
+    @admin.display(description=gettext_lazy("Re-rated with"))
+    def target(self, batch: RerateBatch) -> str:
+        return rerate_target.of(batch).label
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the record of what was re-rated
@@ -98,16 +145,22 @@ class RerateBatchAdmin(admin.ModelAdmin[RerateBatch]):
     ) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        batch = get_object_or_404(RerateBatch.objects.select_related("factor_set"), pk=object_id)
+        related = RerateBatch.objects.select_related("factor_set", "rubric")
+        batch = get_object_or_404(related, pk=object_id)
         progress = rerate.progress(batch)
         changed = list(rerate.changed_items(batch))
+        target = rerate_target.of(batch)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Re-rating {number} with {version}").format(
-                number=batch.pk, version=batch.factor_set.version
+                number=batch.pk, version=target.label
             ),
             "batch": batch,
+            "target": target.label,
+            "unrated_label": _("Cannot be rated with the new edition")
+            if batch.rubric_id
+            else RerateItem.State.UNRATED.label,
             "progress": progress,
             "changed": changed,
             "unchanged": progress.by_state.get("previewed", 0)

@@ -77,6 +77,12 @@ def load_rubric_document(document: dict[str, Any]) -> tuple[Rubric, bool]:
     return rubric, True
 
 
+def publish_rubric(rubric: Rubric) -> bool:
+    """A draft edition published (from then on frozen); False if it was published already.
+    Its file was checked by the kernel when it was loaded."""
+    return bool(Rubric.objects.filter(pk=rubric.pk, status="draft").update(status="published"))
+
+
 def seed_default_rubric(rubric_model: Any) -> None:
     """Store the shipped edition unless present (data migration; tests after a flush).
     Takes the model class so that a migration can pass its historical model."""

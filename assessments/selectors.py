@@ -130,19 +130,22 @@ def evaluation_input(
     as_of: date,
     document: dict[str, Any] | None = None,
     factor_set: FactorSet | None = None,
+    rubric: Rubric | None = None,
     references: References | None = None,
 ) -> FullDossier:
     """The frozen input of every evaluation of a stored assessment: its dossier (or a changed
-    copy of it, `document`) read as of `as_of` with its inventory's factor set. The worker,
-    the live preview and what-if all start here and go on to `evaluate_full`; the caller
-    checked read permission (the assessment came from a scoped selector). Raises
-    DossierRejected listing every error. `factor_set`: another published set than the
-    inventory's (a re-rating's preview). `references`: the registries and rubrics a run of
-    many assessments reads once (a re-rating's chunk); read afresh if not given."""
+    copy of it, `document`) read as of `as_of` with its inventory's factor set and its own
+    rubric edition. The worker, the live preview and what-if all start here and go on to
+    `evaluate_full`; the caller checked read permission (the assessment came from a scoped
+    selector). Raises DossierRejected listing every error. `factor_set`, `rubric`: another
+    published set or edition than the assessment's (a re-rating's preview). `references`:
+    the registries and rubrics a run of many assessments reads once (a re-rating's chunk);
+    read afresh if not given."""
     return read_full_dossier(
         document or export_dossier(assessment),
         as_of=as_of,
         factor_set=factor_set or assessment.inventory.factor_set,
+        rubric=rubric or assessment.rubric,
         references=references,
     )
 

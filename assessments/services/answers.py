@@ -160,9 +160,13 @@ def _read(
     found = list(errors)
     full = None
     try:
-        # The rules of today, as for every other change (emissions.services.changes).
+        # The rules of today, as for every other change (emissions.services.changes), with
+        # the inventory's factor set and the assessment's own rubric edition.
         full = read_full_dossier(
-            document, as_of=timezone.localdate(), factor_set=assessment.inventory.factor_set
+            document,
+            as_of=timezone.localdate(),
+            factor_set=assessment.inventory.factor_set,
+            rubric=assessment.rubric,
         )
     except DossierRejected as rejected:
         found += rejected.errors

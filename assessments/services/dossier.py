@@ -97,9 +97,12 @@ def read_full_dossier(
     as_of: date,
     factor_set: FactorSet | None = None,
     references: References | None = None,
+    rubric: Rubric | None = None,
 ) -> FullDossier:
     """Check a parsed dossier completely; raises DossierRejected listing every error.
-    `references`: those of a batch (read once for all its files); read afresh if not given."""
+    `references`: those of a batch (read once for all its files); read afresh if not given.
+    `rubric`: the edition to read it with (a stored assessment's own, or a re-rating's);
+    by default the latest published edition of the rubric code the dossier names."""
     if references is None:
         found = factor_set or emission_selectors.default_factor_set()
         registries = emission_selectors.registry_directory()
@@ -111,7 +114,7 @@ def read_full_dossier(
         read = read_dossier(data, factors=factors, as_of=as_of, registries=registries)
     except DossierInvalid as invalid:
         raise _rejected(invalid.errors) from None
-    rubric = references.rubric(read.rubric_code)
+    rubric = rubric or references.rubric(read.rubric_code)
     if rubric is None:
         message = _("no published rubric with code {code!r}").format(code=read.rubric_code)
         raise _rejected([DossierError("/rubric", message)])

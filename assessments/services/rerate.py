@@ -1,17 +1,21 @@
-"""Re-rating after a new factor set is published, with a preview of its impact (issue 11).
+"""Re-rating after a new factor set or rubric edition is published, with a preview of its
+impact (issue 11).
 
-An admin publishes a set; a batch (`RerateBatch`) lists every assessment in scope with the
-result it holds, and the workers compute what the new set would rate (the preview: nothing
-but the batch's own rows is written). The admin reads which assessments change, in score,
-stars or boundary tCO2e, and confirms; the workers then move each inventory to the new set
-and record its evaluation. Both phases run in chunks of items on any number of workers.
+An admin publishes a set (or an edition); a batch (`RerateBatch`) lists every assessment in
+scope with the result it holds, and the workers compute what the new set would rate (the
+preview: nothing but the batch's own rows is written). The admin reads which assessments
+change, in score, stars or boundary tCO2e, and confirms; the workers then move each inventory
+to the new set (each assessment to the new edition) and record its evaluation. Both phases run
+in chunks of items on any number of workers. What differs between a set and an edition is the
+batch's `Target` (services.rerate_target).
 
-In scope: an evaluated assessment on another factor set whose latest submitted evaluation
-was not approved and which no review round is reading. Left out, and counted by reason in
-the preview: approved results (an approved evaluation never changes; it is re-stated through
-a review), assessments in review (the auditor decides on what was submitted), submissions
-being evaluated, drafts and failed evaluations (rated with the new set once submitted after
-their inventory moves, which their consultant does).
+In scope: an evaluated assessment not on the target yet (on another factor set; of an older
+edition of the rubric) whose latest submitted evaluation was not approved and which no review
+round is reading. Left out, and counted by reason in the preview: approved results (an
+approved evaluation never changes; it is re-stated through a review), assessments in review
+(the auditor decides on what was submitted), submissions being evaluated, drafts and failed
+evaluations (rated with the new set once submitted after their inventory moves, which their
+consultant does).
 
 Each phase is safe against lost and repeated work: a chunk is one transaction over its items'
 rows taken with `SKIP LOCKED`, and each item is marked done in it, so a chunk delivered twice
@@ -48,11 +52,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessments import selectors
 from assessments.evaluation.engine import Evaluated, canonical
-from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Review
+from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Review, Rubric
 from assessments.services import evaluation as evaluations
+from assessments.services import rerate_target
 from assessments.services.dossier import References
+from assessments.services.rerate_target import Target
 from assessments.services.workflow import (
     PUBLISH_ERRORS,
     PUBLISH_RETRY_POLICY,
@@ -62,7 +67,6 @@ from assessments.services.workflow import (
 from emissions import selectors as emission_selectors
 from emissions.metering_selectors import inventory_coverage
 from emissions.models import FactorSet
-from emissions.services import records
 from zerocarbon.errors import Conflict, DomainError
 from zerocarbon.version import CODE_VERSION
 
@@ -112,17 +116,17 @@ def _annotated() -> QuerySet[Assessment]:
     )
 
 
-def _in_scope(factor_set: FactorSet) -> Q:
+def _in_scope(target: Target) -> Q:
     return (
         Q(status=Assessment.Status.EVALUATED, approved=False, in_review=False)
         & Q(latest_evaluation__isnull=False)
-        & ~Q(inventory__factor_set=factor_set)
+        & target.elsewhere()
     )
 
 
-def _excluded(factor_set: FactorSet) -> dict[str, int]:
+def _excluded(target: Target) -> dict[str, int]:
     """What is left out, by reason (an assessment counted under its first reason)."""
-    others = _annotated().exclude(inventory__factor_set=factor_set)
+    others = _annotated().filter(target.elsewhere())
     counts = {"approved": 0, "in_review": 0, "evaluating": 0, "not_rated": 0}
     for status, approved, in_review in others.values_list("status", "approved", "in_review"):  # type: ignore[misc]
         reason = _reason_left_out(status, approved=approved, in_review=in_review)
@@ -143,37 +147,36 @@ def _reason_left_out(status: str, *, approved: bool, in_review: bool) -> str | N
     return None  # evaluated, not approved, not in review: in scope
 
 
-def _scope_rows(factor_set: FactorSet) -> list[tuple[int, int]]:
+def _scope_rows(target: Target) -> list[tuple[int, int]]:
     """(assessment, its latest submitted evaluation) of every assessment in scope."""
-    rows = _annotated().filter(_in_scope(factor_set)).order_by("pk")
+    rows = _annotated().filter(_in_scope(target)).order_by("pk")
     return list(rows.values_list("pk", "latest_evaluation"))  # type: ignore[misc]
 
 
-def fingerprint(factor_set: FactorSet, rows: Iterable[tuple[int, int]]) -> str:
-    lines = [factor_set.version, *(f"{a}:{e}" for a, e in sorted(rows))]
+def fingerprint(target: Target, rows: Iterable[tuple[int, int]]) -> str:
+    lines = [target.identity, *(f"{a}:{e}" for a, e in sorted(rows))]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 # --- Commands ---------------------------------------------------------------------------------
 
 
-def start_preview(user: User | None, factor_set: FactorSet) -> RerateBatch:
-    """A new batch listing everything in scope; its preview is computed on the workers."""
-    if not factor_set.is_published:
-        raise RerateRefused(
-            _("Factor set {version} is not published: publish it before re-rating.").format(
-                version=factor_set.version
-            )
-        )
+def start_preview(user: User | None, with_: FactorSet | Rubric) -> RerateBatch:
+    """A new batch listing everything in scope for a published factor set or rubric edition;
+    its preview is computed on the workers."""
+    target = rerate_target.named(with_)
+    refusal = target.unpublished()
+    if refusal:
+        raise RerateRefused(refusal)
     with transaction.atomic():
         _refuse_while_running()
-        rows = _scope_rows(factor_set)
+        rows = _scope_rows(target)
         batch = RerateBatch.objects.create(
-            factor_set=factor_set,
+            **target.batch_fields(),
             status=RerateBatch.Status.PREVIEWING if rows else RerateBatch.Status.PREVIEWED,
-            fingerprint=fingerprint(factor_set, rows),
+            fingerprint=fingerprint(target, rows),
             total=len(rows),
-            excluded=_excluded(factor_set),
+            excluded=_excluded(target),
             created_by=user,
             finished_at=None if rows else timezone.now(),
         )
@@ -189,7 +192,9 @@ def confirm(user: User | None, batch: RerateBatch, seen: str) -> RerateBatch:
     fingerprint the admin read)."""
     with transaction.atomic():
         locked = (
-            RerateBatch.objects.select_for_update().select_related("factor_set").get(pk=batch.pk)
+            RerateBatch.objects.select_for_update(of=("self",))
+            .select_related("factor_set", "rubric")
+            .get(pk=batch.pk)
         )
         if locked.status != RerateBatch.Status.PREVIEWED:
             raise RerateRefused(
@@ -198,7 +203,8 @@ def confirm(user: User | None, batch: RerateBatch, seen: str) -> RerateBatch:
                 ).format(number=locked.pk, status=locked.get_status_display())
             )
         _refuse_while_running()
-        current = fingerprint(locked.factor_set, _scope_rows(locked.factor_set))
+        target = rerate_target.of(locked)
+        current = fingerprint(target, _scope_rows(target))
         if seen != locked.fingerprint or current != locked.fingerprint:
             raise RerateRefused(
                 _(
@@ -271,7 +277,7 @@ _WHOLE_EVALUATION = (
 # --- The workers' part ------------------------------------------------------------------------
 
 # Which items a phase works on, and what it does with a chunk of them.
-_PHASES: dict[str, tuple[str, Callable[[list[RerateItem], FactorSet], None]]] = {}
+_PHASES: dict[str, tuple[str, Callable[[list[RerateItem], Target], None]]] = {}
 # What a phase writes of each of its items, in one statement at the end of the chunk (a
 # bulk update costs the worker a few milliseconds a field for a chunk: only those that vary).
 _PREVIEWED_FIELDS = ["state", "before", "after", "changed", "error_texts", "rated"]
@@ -285,7 +291,7 @@ def run_chunk(batch_id: int, item_ids: list[int]) -> int:
     written once for all its items (the registries and rubrics, the assessments' locks and
     scope, the inventories moved, the evaluations stored, the items): the queries of a chunk
     do not grow with its size but for each dossier's own. The number done here."""
-    batch = RerateBatch.objects.select_related("factor_set").get(pk=batch_id)
+    batch = RerateBatch.objects.select_related("factor_set", "rubric").get(pk=batch_id)
     if batch.status not in RerateBatch.RUNNING:
         return 0
     waiting, work = _PHASES[batch.status]
@@ -294,11 +300,11 @@ def run_chunk(batch_id: int, item_ids: list[int]) -> int:
         items = list(  # those not done by another delivery, nor being done now
             RerateItem.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=item_ids, batch_id=batch_id, state=waiting)
-            .select_related("assessment__inventory", "previous_evaluation")
+            .select_related("assessment__inventory", "assessment__rubric", "previous_evaluation")
             .order_by("pk")
         )
         if items:
-            work(items, batch.factor_set)
+            work(items, rerate_target.of(batch))
     _heartbeat(batch_id)
     _finish_if_done(batch_id)
     return len(items)
@@ -344,17 +350,18 @@ def _failed_message(error: Exception, reference: str) -> str:
 @dataclass(frozen=True)
 class _Reads:
     """What the chunk's dossiers are read with besides their own data and the batch's factor
-    set (frozen once published): the registries and rubrics, looked up once for the chunk."""
+    set or edition (frozen once published): the registries and rubrics, looked up once for
+    the chunk."""
 
     references: References
     registries: str  # a digest of the registry directory
 
     @classmethod
-    def now(cls, factor_set: FactorSet) -> _Reads:
+    def now(cls, target: Target) -> _Reads:
         directory = emission_selectors.registry_directory()
         listed = repr((directory.known, sorted(directory.by_alias.items())))
         digest = hashlib.sha256(listed.encode()).hexdigest()
-        return cls(References(factor_set, directory, {}), digest)
+        return cls(References(target.default_factor_set(), directory, {}), digest)
 
     def of(self, rubric_code: str) -> dict[str, Any]:
         """What an evaluation of a dossier of that rubric reads here, besides the dossier, its
@@ -375,23 +382,23 @@ def _save(items: list[RerateItem], fields: list[str], **same: Any) -> None:
     updated.update(updated_at=timezone.now(), **same)
 
 
-def _preview(items: list[RerateItem], factor_set: FactorSet) -> None:
-    reads = _Reads.now(factor_set)
+def _preview(items: list[RerateItem], target: Target) -> None:
+    reads = _Reads.now(target)
     for item in items:
-        _guarded(item, partial(_preview_item, item, factor_set, reads))
+        _guarded(item, partial(_preview_item, item, target, reads))
         _pause()
     _save(items, _PREVIEWED_FIELDS)
 
 
-def _preview_item(item: RerateItem, factor_set: FactorSet, reads: _Reads) -> None:
+def _preview_item(item: RerateItem, target: Target, reads: _Reads) -> None:
     """What the new set rates the item's dossier (nothing written but the item, later), kept
     whole with what it read (`rated`) for the confirmation to record."""
     previous, references = item.previous_evaluation, reads.references
     before = summary(previous.result)
     try:
-        evaluated = _rerated(item.assessment, previous, factor_set, references)
+        evaluated = _rerated(item.assessment, previous, target, references)
     except DomainError:
-        texts = _refusal_in_every_language(item.assessment, previous, factor_set, references)
+        texts = _refusal_in_every_language(item.assessment, previous, target, references)
         item.before, item.error_texts = before, texts
         item.state, item.changed = RerateItem.State.UNRATED, None
     else:
@@ -414,36 +421,36 @@ class _Rated:
     after: dict[str, Any]  # its summary
 
 
-def _apply(items: list[RerateItem], factor_set: FactorSet) -> None:
+def _apply(items: list[RerateItem], target: Target) -> None:
     """Rate each item again (the preview's result when nothing it read changed since) and
     record the chunk's results at once; an item whose assessment changed since the preview
     is skipped."""
-    assessments = _still_in_scope(items, factor_set)
-    reads = _Reads.now(factor_set)
+    assessments = _still_in_scope(items, target)
+    reads = _Reads.now(target)
     rated = []
     for item in items:
         assessment = assessments.get(item.assessment_id)
         if assessment is None:
             item.state = RerateItem.State.SKIPPED
         else:
-            work = partial(_evaluated, item, assessment, factor_set, reads)
+            work = partial(_evaluated, item, assessment, target, reads)
             outcome = _guarded(item, work)
             if outcome is not None:
                 rated.append(_Rated(item, assessment, *outcome))
         _pause()
-    _record(rated, factor_set)
+    _record(rated, target)
     _save(items, _APPLIED_FIELDS, rated={})  # the preview's result: recorded, or not needed
 
 
 def _evaluated(
-    item: RerateItem, assessment: Assessment, factor_set: FactorSet, reads: _Reads
+    item: RerateItem, assessment: Assessment, target: Target, reads: _Reads
 ) -> tuple[Evaluated, dict[str, Any]]:
     """The item's evaluation with the new set and its summary: the preview's, if a fresh
     evaluation would be exactly it, otherwise a fresh one."""
     kept = _previewed(item, assessment, reads)
     if kept is not None:
         return kept, item.after  # as the preview summed it up (the same numbers)
-    evaluated = _rerated(assessment, item.previous_evaluation, factor_set, reads.references)
+    evaluated = _rerated(assessment, item.previous_evaluation, target, reads.references)
     return evaluated, summary(evaluated.result)
 
 
@@ -467,18 +474,18 @@ def _previewed(item: RerateItem, assessment: Assessment, reads: _Reads) -> Evalu
     )
 
 
-def _still_in_scope(items: list[RerateItem], factor_set: FactorSet) -> dict[int, Assessment]:
+def _still_in_scope(items: list[RerateItem], target: Target) -> dict[int, Assessment]:
     """The items' assessments, taken under their row locks, that are still in scope with the
     evaluation the preview rated (read after the locks are held), by pk."""
     pks = sorted({item.assessment_id for item in items})
     locked = (
         Assessment.objects.select_for_update(of=("self",))
-        .select_related("inventory")
+        .select_related("inventory", "rubric")
         .filter(pk__in=pks)
         .order_by("pk")
     )
     assessments = {assessment.pk: assessment for assessment in locked}
-    scope = _annotated().filter(_in_scope(factor_set), pk__in=pks)
+    scope = _annotated().filter(_in_scope(target), pk__in=pks)
     latest = dict(scope.values_list("pk", "latest_evaluation"))  # type: ignore[misc]
     return {
         item.assessment_id: assessments[item.assessment_id]
@@ -487,14 +494,15 @@ def _still_in_scope(items: list[RerateItem], factor_set: FactorSet) -> dict[int,
     }
 
 
-def _record(rated: list[_Rated], factor_set: FactorSet) -> None:
-    """Move the rated inventories to the new set and store their evaluations, all at once;
+def _record(rated: list[_Rated], target: Target) -> None:
+    """Move the rated inventories to the new set (the assessments to the new edition) and
+    store their evaluations, all at once;
     should that fail, each on its own, so that an item that cannot be recorded fails alone."""
     if not rated:
         return
     try:
         with transaction.atomic():
-            _record_all(rated, factor_set)
+            _record_all(rated, target)
     except TRANSIENT:
         raise
     except Exception as error:
@@ -503,11 +511,11 @@ def _record(rated: list[_Rated], factor_set: FactorSet) -> None:
             return
         logger.warning("re-rating chunk not recorded at once (%r): one item at a time", error)
         for one in rated:
-            _record([one], factor_set)
+            _record([one], target)
 
 
-def _record_all(rated: list[_Rated], factor_set: FactorSet) -> None:
-    records.move_to_factor_set([one.assessment.inventory_id for one in rated], factor_set)
+def _record_all(rated: list[_Rated], target: Target) -> None:
+    target.move([one.assessment for one in rated])
     stored = evaluations.store_reratings(
         [(one.assessment, one.evaluated, one.item.previous_evaluation.as_of) for one in rated]
     )
@@ -523,26 +531,19 @@ _PHASES[RerateBatch.Status.APPLYING] = (RerateItem.State.PREVIEWED, _apply)
 
 
 def _rerated(
-    assessment: Assessment, previous: Evaluation, factor_set: FactorSet, references: References
+    assessment: Assessment, previous: Evaluation, target: Target, references: References
 ) -> Evaluated:
-    """The submitted dossier that `previous` rated, read with `factor_set`, through the one
-    evaluation seam (as of the same date, with the meters' coverage as a submission has it)."""
-    full = selectors.evaluation_input(
-        assessment,
-        as_of=previous.as_of,
-        document=previous.inputs["dossier"],
-        factor_set=factor_set,
-        references=references,
-    )
-    return evaluations.evaluate_input(assessment, full, previous.as_of)
+    """The submitted dossier that `previous` rated, read with the target, through the one
+    evaluation seam (services.rerate_target)."""
+    return target.rated(assessment, previous, references)
 
 
 def _refusal_in_every_language(
-    assessment: Assessment, previous: Evaluation, factor_set: FactorSet, references: References
+    assessment: Assessment, previous: Evaluation, target: Target, references: References
 ) -> dict[str, str]:
     def message() -> str:
         try:
-            _rerated(assessment, previous, factor_set, references)
+            _rerated(assessment, previous, target, references)
         except DomainError as refusal:
             return dossier_message(refusal)
         return _("The new factor set rated it after all; preview again.")

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from assessments.models import Assessment, Evaluation, RerateBatch, RerateItem, Review
-from assessments.services import rerate
+from assessments.services import rerate, rerate_target
 from assessments.services import review as reviews
 from assessments.services.dossier import import_dossier
 from assessments.services.workflow import reopen_assessment
@@ -384,8 +384,9 @@ def test_a_chunk_reads_and_writes_once_for_all_its_items(
     extra = sum(coverage[item.pk] for item in others) - coverage[first.pk]
     ids = [item.pk for item in others]
     # The new set's factors and the rubric, read once a process (kernel caches).
-    references = rerate._Reads.now(new).references
-    rerate._rerated(first.assessment, first.previous_evaluation, new, references)
+    target = rerate_target.named(new)
+    references = rerate._Reads.now(target).references
+    rerate._rerated(first.assessment, first.previous_evaluation, target, references)
 
     one = _queries(lambda: rerate.run_chunk(batch.pk, [first.pk]))
     two = _queries(lambda: rerate.run_chunk(batch.pk, ids))
