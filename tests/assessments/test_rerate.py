@@ -418,6 +418,7 @@ def test_a_re_rating_stores_exactly_what_a_fresh_evaluation_would(
     assert len(items) == 3
     for item in items:
         stored, previous = item.evaluation, item.previous_evaluation
+        assert stored is not None
         assessment = Assessment.objects.select_related("inventory").get(pk=item.assessment_id)
         fresh = evaluations.compute(
             assessment, as_of=previous.as_of, document=previous.inputs["dossier"]
