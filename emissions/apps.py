@@ -26,6 +26,7 @@ MODEL_NAMES = (
     gettext_noop("reading"),
     gettext_noop("reading correction"),
     gettext_noop("meter month"),
+    gettext_noop("meter year quality"),
     gettext_noop("registry"),
     gettext_noop("registry alias"),
     gettext_noop("import job"),
