@@ -131,9 +131,12 @@ def credit_prefix(series: int) -> str:
     return f"9132021{series}MA"
 
 
-def load_rated_factories(count: int, series: int) -> list[int]:
-    """COUNT submitted and evaluated factories of org-a (the rated example, imported and
-    evaluated in this process); returns their assessment ids. Kept when already loaded."""
+def load_rated_factories(
+    count: int, series: int, *, organisation: str = "org-a", consultant: str = "alice"
+) -> list[int]:
+    """COUNT submitted and evaluated factories of `organisation`, submitted by its
+    `consultant` (the rated example, imported and evaluated in this process); returns their
+    assessment ids. Kept when already loaded."""
     from datetime import date
 
     from django.apps import apps
@@ -145,7 +148,7 @@ def load_rated_factories(count: int, series: int) -> list[int]:
     from zerocarbon.celery import app
 
     orgs = load_demo_accounts()
-    alice = apps.get_model("auth", "User").objects.get(username="alice")
+    submitter = apps.get_model("auth", "User").objects.get(username=consultant)
     template = json.loads(RATED_DOSSIER.read_text(encoding="utf-8"))
     prefix = credit_prefix(series)
     mine = Assessment.objects.filter(inventory__factory__credit_code__startswith=prefix)
@@ -154,8 +157,8 @@ def load_rated_factories(count: int, series: int) -> list[int]:
     try:
         for number in range(mine.count(), count):
             data = rated_dossier(template, series, number)
-            assessment = import_dossier(orgs["org-a"], data, as_of=date.fromisoformat(AS_OF))
-            submit_assessment(alice, assessment, as_of=date.fromisoformat(AS_OF))
+            assessment = import_dossier(orgs[organisation], data, as_of=date.fromisoformat(AS_OF))
+            submit_assessment(submitter, assessment, as_of=date.fromisoformat(AS_OF))
     finally:
         app.conf.task_always_eager = eager
     return list(mine.order_by("pk").values_list("pk", flat=True))
