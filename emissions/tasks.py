@@ -23,17 +23,14 @@ from typing import Any
 import redis
 from celery import shared_task
 from django.conf import settings
-from kombu.exceptions import KombuError
-from redis import RedisError
 
 import zerocarbon.celery  # noqa: F401  (the app shared_task binds to: zerocarbon/__init__.py)
 from emissions.metering_selectors import store_meter_qualities
 from zerocarbon.celery import app
+from zerocarbon.leases import PUBLISH_ERRORS
 
 logger = logging.getLogger(__name__)
 
-# What a publish can raise when the broker is unreachable (kombu wraps most of it).
-PUBLISH_ERRORS = (KombuError, RedisError, OSError)
 QUIET_SECONDS = 5.0  # a meter's readings unchanged this long before its quality is computed
 PENDING_SECONDS = 600  # the marks expire: a lost task or a failed publish blocks nothing longer
 # One attempt: the readings are stored whatever happens here, and the next evaluation
