@@ -293,3 +293,14 @@ def demo(orgs: dict[str, Organisation]) -> dict[str, Any]:
         "suzhou": by_code["91320594MA1EXAMPL2"],
         "wuxi": by_code["91320214MA1WXJM00Y"],
     }
+
+
+def submit_through_api(client: Client, assessment: Any, capture: Any, as_of: str) -> None:
+    """Submits an assessment through the REST API and runs its evaluation (on commit)."""
+    with capture(execute=True):
+        response = client.post(
+            f"/api/v1/assessments/{assessment.pk}/submit/",
+            {"as_of": as_of},
+            content_type="application/json",
+        )
+    assert response.status_code == 202, response.content

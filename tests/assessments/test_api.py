@@ -8,7 +8,7 @@ from django.test import Client
 
 from assessments.models import Assessment, Evaluation
 from emissions.models import Inventory
-from tests.conftest import DEMO_DATA
+from tests.conftest import DEMO_DATA, submit_through_api
 
 pytestmark = pytest.mark.django_db
 AS_OF = "2025-06-30"
@@ -19,13 +19,7 @@ def evaluated(
     demo: dict[str, Any], alice_client: Client, django_capture_on_commit_callbacks: Any
 ) -> dict[str, Any]:
     for key in ("suzhou", "wuxi"):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = alice_client.post(
-                f"/api/v1/assessments/{demo[key].pk}/submit/",
-                {"as_of": AS_OF},
-                content_type="application/json",
-            )
-        assert response.status_code == 202, response.content
+        submit_through_api(alice_client, demo[key], django_capture_on_commit_callbacks, AS_OF)
     return demo
 
 

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_noop
 
 # The models' names as messages say them ("No inventory matches the request."): Django's
@@ -19,6 +22,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and roles"
 
     def ready(self) -> None:
+        # Every table's change trigger of the page cache's data generation, after each
+        # migrate: a table added by a later migration gets it too (zerocarbon/page_cache.py).
+        post_migrate.connect(_install_page_cache, sender=self, dispatch_uid="zc-page-cache")
         # The key's OpenAPI scheme is registered by zerocarbon.schema, which only the schema
         # needs: drf-spectacular would bring DRF's fields and test client into every process.
         from zerocarbon.accounts import preferences  # noqa: F401  (restores the language at login)
+
+
+def _install_page_cache(using: str = "default", **_signal: Any) -> None:
+    from zerocarbon import page_cache
+
+    page_cache.install(using)

@@ -197,6 +197,18 @@ DEFAULT_FROM_EMAIL = env_optional("DJANGO_DEFAULT_FROM_EMAIL") or "ZeroCarbon <n
 VERIFY_REQUESTS_PER_MINUTE = env_int("ZEROCARBON_VERIFY_REQUESTS_PER_MINUTE", default=30, minimum=1)
 # Where /verify/<number>/ is reached from outside: the host of the certificates' QR codes.
 ZEROCARBON_PUBLIC_BASE_URL = env_optional("ZEROCARBON_PUBLIC_BASE_URL") or "http://localhost:8000"
+# The rendered answers of the busiest read views (zerocarbon/page_cache.py), kept in each
+# process's memory until the data generation under them changes; this many seconds at most
+# (0: nothing is kept). The default cache holds the rate-limit counters.
+ZEROCARBON_PAGE_CACHE_SECONDS = env_int("ZEROCARBON_PAGE_CACHE_SECONDS", default=300, minimum=0)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "zerocarbon-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000, "CULL_FREQUENCY": 4},
+    },
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(MAX_BODY_BYTES, MAX_DOSSIER_BYTES, MAX_READINGS_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 
