@@ -38,6 +38,7 @@ from zerocarbon.accounts.tenancy import require_write
 from zerocarbon.converters import ID_PATTERN
 from zerocarbon.errors import FieldError, ValidationFailed
 from zerocarbon.middleware import body_limit
+from zerocarbon.page_cache import CachedReadMixin
 from zerocarbon.query_params import required_param
 
 ZERO = Decimal(0)
@@ -73,7 +74,7 @@ def json_response(result: dict[str, Any], http_status: int = 200) -> Response:
         "assessment is reopened.",
     ),
 )
-class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
+class AssessmentViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet[Assessment]):
     serializer_class = AssessmentSerializer
     queryset = Assessment.objects.none()  # the model, for the schema; get_queryset scopes
     lookup_value_regex = ID_PATTERN  # /api/v1/assessments/abc/ is an unknown URL: 404
@@ -188,7 +189,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[Assessment]):
         description="One evaluation: result (exact numbers), inputs snapshot, versions, SHA-256."
     ),
 )
-class EvaluationViewSet(viewsets.ReadOnlyModelViewSet[Evaluation]):
+class EvaluationViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet[Evaluation]):
     serializer_class = EvaluationSerializer
     queryset = Evaluation.objects.none()  # the model, for the schema; get_queryset scopes
     lookup_value_regex = ID_PATTERN

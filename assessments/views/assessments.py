@@ -18,6 +18,7 @@ from assessments.forms.assessments import ReplyForm, SubmitForm
 from assessments.models import Assessment
 from assessments.services import workflow
 from zerocarbon.errors import DomainError, NotFound
+from zerocarbon.page_cache import cached_page
 
 
 def _assessment_or_404(request: HttpRequest, pk: int) -> Assessment:
@@ -28,6 +29,7 @@ def _assessment_or_404(request: HttpRequest, pk: int) -> Assessment:
 
 
 @login_required
+@cached_page
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     context = assessment_page(request.user, assessment)

@@ -27,6 +27,7 @@ from emissions.views import page_numbers, writable_ids
 from zerocarbon.accounts.models import Membership
 from zerocarbon.accounts.tenancy import organisation_ids
 from zerocarbon.errors import NotFound
+from zerocarbon.page_cache import cached_page
 from zerocarbon.templatetags import num
 
 PAGE_SIZE = 25
@@ -42,6 +43,7 @@ class FactoryRow:
 
 
 @login_required
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     factories = emission_selectors.factories_for(request.user).order_by("name", "pk")
     page = Paginator(factories, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -62,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def factory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         factory = emission_selectors.factory_for(request.user, pk)

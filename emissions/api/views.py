@@ -24,6 +24,7 @@ from emissions.api.serializers import (
 from emissions.models import Factory, Inventory
 from emissions.services import records
 from zerocarbon.converters import ID_PATTERN
+from zerocarbon.page_cache import CachedReadMixin
 
 _CHECKED = (
     "Checked by the dossier's rules as its `factory` would be; errors name the fields of the "
@@ -51,7 +52,7 @@ _LOCKED = "409 `locked` while one of its inventories is under evaluation or revi
         description="Change the fields given. " + _CHECKED + " " + _LOCKED,
     ),
 )
-class FactoryViewSet(viewsets.ReadOnlyModelViewSet[Factory]):
+class FactoryViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet[Factory]):
     serializer_class = FactorySerializer
     queryset = Factory.objects.none()  # the model, for the schema; get_queryset scopes
     lookup_value_regex = ID_PATTERN  # /api/v1/factories/abc/ is an unknown URL: 404
