@@ -64,8 +64,8 @@ def _members(organisation_id: int, roles: list[str]) -> set[int]:
 
 
 def _publish(event_id: int, user_ids: list[int]) -> None:
-    from assessments.services.workflow import PUBLISH_ERRORS, PUBLISH_RETRY_POLICY
     from assessments.tasks import send_review_mail_task
+    from zerocarbon.leases import PUBLISH_ERRORS, PUBLISH_RETRY_POLICY
 
     try:
         send_review_mail_task.apply_async((event_id, user_ids), retry_policy=PUBLISH_RETRY_POLICY)

@@ -58,16 +58,12 @@ from assessments.services import evaluation as evaluations
 from assessments.services import rerate_target
 from assessments.services.dossier import References
 from assessments.services.rerate_target import Target
-from assessments.services.workflow import (
-    PUBLISH_ERRORS,
-    PUBLISH_RETRY_POLICY,
-    dossier_message,
-    in_every_language,
-)
+from assessments.services.workflow import dossier_message, in_every_language
 from emissions import selectors as emission_selectors
 from emissions.metering_selectors import inventory_coverage
 from emissions.models import FactorSet
 from zerocarbon.errors import Conflict, DomainError
+from zerocarbon.leases import PUBLISH_ERRORS, PUBLISH_RETRY_POLICY
 from zerocarbon.version import CODE_VERSION
 
 logger = logging.getLogger(__name__)

@@ -28,8 +28,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import KombuError
-from redis import RedisError
 
 from assessments.models import Assessment, Rubric
 from assessments.services import review
@@ -41,11 +39,10 @@ from emissions.services import records
 from zerocarbon.accounts.models import Organisation
 from zerocarbon.accounts.tenancy import Actor, require_write
 from zerocarbon.errors import Conflict, DomainError, FieldError
+from zerocarbon.leases import PUBLISH_ERRORS, PUBLISH_RETRY_POLICY
 
 logger = logging.getLogger(__name__)
 
-# What a publish can raise when the broker is unreachable (kombu wraps most of it).
-PUBLISH_ERRORS = (KombuError, RedisError, OSError)
 MAX_ENQUEUE_ATTEMPTS = 3
 # The submitter publishes right after its commit; the sweep leaves it this long to do so.
 ENQUEUE_GRACE = timedelta(seconds=60)
@@ -120,16 +117,6 @@ def submit_assessment(
 def _publish_on_commit(assessment: Assessment) -> None:
     pk, submitted_at = assessment.pk, assessment.submitted_at
     transaction.on_commit(lambda: publish_evaluation(pk, submitted_at))
-
-
-# A publish gives up after about a second (Celery's default keeps a request waiting up to
-# ~15 s on a broker that does not answer): the submission is recorded, the sweep retries.
-PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.5,
-    "interval_max": 0.5,
-}
 
 
 def publish_evaluation(assessment_id: int, submitted_at: datetime | None) -> bool:
