@@ -8,7 +8,10 @@ bench`: gunicorn as zerocarbon/gunicorn_config.py configures it) and times each 
 the client, from send to the last byte; each thread keeps its connections alive, as a
 browser does. The mix: dashboard (first page), factory pages, assessment pages, the API lists of
 factories, assessments and evaluations. A round's p50/p95 is over all its requests of a kind;
-each figure is the median of the rounds. Every answer must be 200.
+each figure is the median of the rounds. Every answer must be 200. Nothing is written while it
+runs, so after the warm round most answers are kept ones (zerocarbon/page_cache.py, decision
+114), as they are for users re-reading their pages; a web process that has not yet rendered
+a page renders it in a measured round.
 
     DATABASE_URL=postgres://… ZC_BENCH_BASE_URL=http://127.0.0.1:8000 \\
         .venv/bin/python benchmarks/bench_web.py [factories] [rounds] [requests per kind]
