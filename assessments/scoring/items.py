@@ -99,7 +99,16 @@ def score_item(rubric: Rubric, item: AnyItem, answers: Answers, metrics: Metrics
         )
         return _scored(item, value, _ZERO, note)
     fraction, note_or_none = _fraction(item, value)
-    return _scored(item, value, exact(item.points) * fraction, note_or_none)
+    return _scored(item, value, _times(exact(item.points), fraction), note_or_none)
+
+
+def _times(points: Fraction, fraction: Fraction) -> Fraction:
+    """points x fraction; none made for the shares 0 and 1 (most answers earn all or none)."""
+    if fraction is _ONE:
+        return points
+    if fraction is _ZERO:
+        return _ZERO
+    return points * fraction
 
 
 def _scored(
@@ -123,7 +132,7 @@ def _fraction(item: AnyItem, value: AnswerValue) -> tuple[Fraction, Text | None]
     typed it (a computed value is a `Metrics` Decimal), hence the casts."""
     match item:
         case BoolItem():
-            return Fraction(value is True), None
+            return (_ONE if value is True else _ZERO), None
         case LevelItem():
             return Fraction(cast(int, value), item.levels), None
         case EnumItem():
@@ -144,8 +153,27 @@ def _footprint(item: FootprintItem, answer: Footprint) -> tuple[Fraction, Text |
 
 
 def _clamped(value: Decimal, lo: Decimal, hi: Decimal) -> Fraction:
-    share = (exact(value) - exact(lo)) / (exact(hi) - exact(lo))
-    return min(max(share, _ZERO), _ONE)
+    """clamp((value - lo) / (hi - lo), 0, 1), exact. In integers: the three values as
+    n/d, the share is (vn·ld − ln·vd)·hd / (vd·(hn·ld − ln·hd)), and only a share strictly
+    between 0 and 1 becomes a `Fraction` (one made instead of six, and no comparison of
+    fractions: a fifth of scoring)."""
+    (vn, vd), (ln, ld), (hn, hd) = _ratio(value), _ratio(lo), _ratio(hi)
+    numerator, denominator = (vn * ld - ln * vd) * hd, vd * (hn * ld - ln * hd)
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    elif denominator == 0:
+        raise ZeroDivisionError(f"item range of zero width: lo {lo}, hi {hi}")
+    if numerator <= 0:
+        return _ZERO
+    if numerator >= denominator:
+        return _ONE
+    return Fraction(numerator, denominator)
+
+
+def _ratio(value: Decimal) -> tuple[int, int]:
+    """The exact value of a finite Decimal as (numerator, denominator), from `exact`'s cache."""
+    fraction = exact(value)
+    return fraction.numerator, fraction.denominator
 
 
 def indicator_total(indicators: Sequence[ScoredIndicator], total_points: Decimal) -> Fraction:

@@ -10,7 +10,10 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from assessments.scoring import items as items_kernel
 from assessments.scoring.answers import NA, Footprint
 from assessments.scoring.numbers import to_decimal
 from assessments.scoring.results import IndicatorResult, ItemResult, ScoreResult
@@ -195,3 +198,25 @@ def test_a_computed_item_without_a_note_of_its_own_says_no_value() -> None:
     )
     assert (item(result, "A-2").points, item(result, "A-2").note) == (D(0), "no value")
     assert item(result, "A-2").note_zh == "无法计算"
+
+
+_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**6), max_value=10**6)
+
+
+@given(value=_DECIMALS, lo=_DECIMALS, hi=_DECIMALS)
+def test_a_clamped_share_in_integers_is_the_fraction_clamped(
+    value: Decimal, lo: Decimal, hi: Decimal
+) -> None:
+    """`_clamped` computes in integers; the definition is clamp((v - lo) / (hi - lo), 0, 1)."""
+    if hi == lo:
+        with pytest.raises(ZeroDivisionError):
+            items_kernel._clamped(value, lo, hi)
+        return
+    share = (Fraction(value) - Fraction(lo)) / (Fraction(hi) - Fraction(lo))
+    clamped = items_kernel._clamped(value, lo, hi)
+    assert type(clamped) is Fraction
+    assert clamped == min(max(share, Fraction(0)), Fraction(1))
+    assert (clamped.numerator, clamped.denominator) == (
+        min(max(share, Fraction(0)), Fraction(1)).numerator,
+        min(max(share, Fraction(0)), Fraction(1)).denominator,
+    )
