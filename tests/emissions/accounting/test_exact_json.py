@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emissions.accounting.exact_json import (
     DecimalJSONDecoder,
@@ -125,6 +127,8 @@ OPTIONS: list[dict[str, Any]] = [
     {"indent": 0},
     {"indent": "\t", "sort_keys": True},
     {"separators": (",", ":"), "sort_keys": True},
+    {"separators": (",", ":")},  # a batch line: the compact path of the writer
+    {"separators": (", ", " = ")},
     {"ensure_ascii": True},
 ]
 
@@ -141,6 +145,31 @@ def test_everything_but_decimals_is_written_as_json_dumps_writes_it(
             dumps(value, **options)
         return
     assert dumps(value, **options) == expected
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)  # as json writes them; NaN is refused
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(value=_JSON, compact=st.booleans())
+def test_any_plain_json_is_written_as_json_dumps_writes_it(value: Any, compact: bool) -> None:
+    separators = (",", ":") if compact else None
+    expected = json.dumps(value, ensure_ascii=False, separators=separators)
+    assert dumps(value, separators=separators) == expected
+
+
+def test_a_bad_key_is_refused_before_any_value_is_written() -> None:
+    written: list[object] = []
+    with pytest.raises(TypeError, match="keys must be str"):
+        dumps({"a": {1}, None: 2}, separators=(",", ":"), default=written.append)
+    assert written == []
 
 
 def test_a_decimal_key_is_written_as_its_number() -> None:
