@@ -98,8 +98,47 @@ def score_item(rubric: Rubric, item: AnyItem, answers: Answers, metrics: Metrics
             en=ZERO_BY_FLAG.en.format(flag=flag.name.en),
         )
         return _scored(item, value, _ZERO, note)
+    if isinstance(item, ComputedItem) or type(value) not in _REMEMBERED:
+        return _points_of(item, value)
+    return _answered(item, value)
+
+
+def _points_of(item: AnyItem, value: AnswerValue) -> ScoredItem:
+    """The points of a value that no flag zeroes: a function of the item and the value alone."""
     fraction, note_or_none = _fraction(item, value)
     return _scored(item, value, _times(exact(item.points), fraction), note_or_none)
+
+
+# The answer types `parse_answers` gives, each written exactly by `_form`.
+_REMEMBERED = frozenset({bool, int, str, Decimal, Footprint})
+_ANSWERED: dict[tuple[int, type, object], tuple[AnyItem, ScoredItem]] = {}
+_ANSWERED_LIMIT = 4096
+
+
+def _answered(item: AnyItem, value: AnswerValue) -> ScoredItem:
+    """`_points_of` an answer, remembered. An answer is one of a few values (yes or no, a
+    level, an option), so in a batch most items are scored once; the frozen results are
+    shared. Keyed by the item's identity (the entry holds the item, so its id is not reused
+    while remembered) and the value's exact form: its type keeps True apart from 1, and a
+    Decimal's text keeps 0.30 apart from 0.3, so the result holds the very value given."""
+    key = (id(item), type(value), _form(value))
+    known = _ANSWERED.get(key)
+    if known is not None and known[0] is item:
+        return known[1]
+    scored = _points_of(item, value)
+    if len(_ANSWERED) >= _ANSWERED_LIMIT:
+        _ANSWERED.clear()
+    _ANSWERED[key] = (item, scored)
+    return scored
+
+
+def _form(value: AnswerValue) -> object:
+    if type(value) is Decimal:
+        return str(value)
+    if isinstance(value, Footprint):  # exactly a Footprint: `_REMEMBERED` is by type
+        verified = value.third_party_verified
+        return (type(value.share), str(value.share), type(verified), verified)
+    return value
 
 
 def _times(points: Fraction, fraction: Fraction) -> Fraction:
