@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import json
 from collections import OrderedDict
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, NamedTuple
 
 import pytest
@@ -210,3 +210,18 @@ def test_the_encoder_class_writes_exactly_with_the_options_it_was_made_with() ->
 def test_the_decoder_class_reads_decimals() -> None:
     assert json.loads("[0.30]", cls=DecimalJSONDecoder) == [D("0.30")]
     assert json.loads("[0.30]", cls=DecimalJSONDecoder, parse_float=float) == [0.3]
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False), st.integers(0, 30))
+def test_every_equal_value_has_the_same_number_text(value: Decimal, zeros: int) -> None:
+    """The text is normalised: every equal value (more trailing zeros, another exponent) has
+    the text the rule gives (what `record_sha256` relies on for stored results)."""
+    text = "0" if value.is_zero() else plain(value)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite value
+    wide = Context(prec=999)
+    padded = value.quantize(D(1).scaleb(exponent - zeros, wide), context=wide)
+    assert padded == value
+    assert number_text(value) == text
+    assert number_text(padded) == text
+    assert number_text(value.normalize(Context(prec=999))) == text
