@@ -8,7 +8,7 @@ and CI use PostgreSQL): the dossier is read and evaluated in memory, nothing is 
 
 Under `make bench` this script runs last, after benchmarks that leave PostgreSQL (autovacuum,
 checkpoints) and the workers busy for a while, and a render's wall time counts the CPU it
-waited for. So it first waits, at most SETTLE_SECONDS, until the rest of the machine uses
+waited for. So it first waits, at most 60 s (`harness.settle`), until the rest of the machine uses
 under a third of a core; each line prints the render's own CPU time beside its wall time,
 and the end names the other processes that used the CPU while the renders were timed.
 
@@ -21,7 +21,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -51,9 +51,6 @@ AS_OF = date(2025, 6, 30)
 ISSUED = CertificateFields("ZCF-2025-000123", date(2025, 7, 1), date(2024, 12, 31), "valid")
 LIMITS = {"certificate": 0.15, "report": 1.0}
 MAX_CERTIFICATE_BYTES = 300 * 1024
-SETTLE_SECONDS = 60
-QUIET_CORES = 0.33  # the rest of the machine's use, in cores, below which timing starts
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _renderer() -> Callable[..., bytes]:
@@ -90,47 +87,6 @@ def _time(
     return samples, cpu, size
 
 
-def _cpu_ticks() -> dict[int, tuple[str, int]]:
-    """Every other process's name and CPU ticks so far (user + system, from /proc)."""
-    ticks = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            name = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:  # the process ended meanwhile
-            continue
-        ticks[int(entry.name)] = (
-            name.strip()[:70] or entry.name,
-            int(fields[11]) + int(fields[12]),
-        )
-    return ticks
-
-
-def _others(before: dict[int, tuple[str, int]]) -> Iterator[tuple[str, float]]:
-    """The other processes' CPU seconds since `before`, busiest first (new ones counted whole)."""
-    used = []
-    for pid, (name, ticks) in _cpu_ticks().items():
-        spent = (ticks - before.get(pid, (name, 0))[1]) / TICKS
-        if spent > 0:
-            used.append((name, spent))
-    return iter(sorted(used, key=lambda item: -item[1]))
-
-
-def _settle() -> tuple[float, float]:
-    """Wait until the other processes use under QUIET_CORES cores over a second (at most
-    SETTLE_SECONDS); the seconds waited and their last use in cores."""
-    start, cores = time.perf_counter(), 0.0
-    while time.perf_counter() - start < SETTLE_SECONDS:
-        before, began = _cpu_ticks(), time.perf_counter()
-        time.sleep(1)
-        cores = sum(spent for _name, spent in _others(before)) / (time.perf_counter() - began)
-        if cores < QUIET_CORES:
-            break
-    return time.perf_counter() - start, cores
-
-
 def _peaks(render: Callable[..., bytes], rounds: int) -> list[float]:
     """This process's RSS high-water mark during a Chinese report render, MiB (warm)."""
     peaks = []
@@ -147,9 +103,8 @@ def main() -> None:
         sys.exit("libharfbuzz-subset is missing (apt-get install libharfbuzz-subset0)")
     call_command("migrate", verbosity=0)
     render, failed = _renderer(), False
-    waited, cores = _settle()
-    print(f"waited {waited:.0f} s for the machine to settle; others then used {cores:.2f} cores")
-    before, timing = _cpu_ticks(), time.perf_counter()
+    harness.settled()
+    before, timing = harness.cpu_ticks(), time.perf_counter()
     figures = []
     for kind, certificate, label in (
         ("certificate", ISSUED, "certificate (issued)"),
@@ -182,7 +137,7 @@ def main() -> None:
             )
     print(f"limits: certificate ≤ {LIMITS['certificate']} s and ≤ 300 KB, report ≤ 1 s")
     elapsed = time.perf_counter() - timing
-    busiest = [f"{spent:.1f} s {name}" for name, spent in _others(before)][:5]
+    busiest = [f"{spent:.1f} s {name}" for name, spent in harness.others(before)][:5]
     print(f"other processes' CPU in the {elapsed:.0f} s of timing: {'; '.join(busiest) or 'none'}")
     figures.append(
         harness.figure(

@@ -12,7 +12,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,60 @@ def write(figures: list[dict[str, Any]]) -> None:
         Path(out).write_text(text, encoding="utf-8")
     for item in figures:
         print(f"{item['label']}: median {summary(item['runs'])['median']:.4g} {item['unit']}")
+
+
+SETTLE_SECONDS = 60
+QUIET_CORES = 0.33  # the rest of the machine's use, in cores, below which timing starts
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks() -> dict[int, tuple[str, int]]:
+    """Every other process's name and CPU ticks so far (user + system, from /proc)."""
+    ticks = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            name = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        ticks[int(entry.name)] = (
+            name.strip()[:70] or entry.name,
+            int(fields[11]) + int(fields[12]),
+        )
+    return ticks
+
+
+def others(before: dict[int, tuple[str, int]]) -> Iterator[tuple[str, float]]:
+    """The other processes' CPU seconds since `before`, busiest first (new ones counted whole)."""
+    used = []
+    for pid, (name, ticks) in cpu_ticks().items():
+        spent = (ticks - before.get(pid, (name, 0))[1]) / TICKS
+        if spent > 0:
+            used.append((name, spent))
+    return iter(sorted(used, key=lambda item: -item[1]))
+
+
+def settle() -> tuple[float, float]:
+    """Wait until the other processes use under QUIET_CORES cores over a second (at most
+    SETTLE_SECONDS); the seconds waited and their last use in cores. Under `make bench` a
+    script may start while the previous ones still keep PostgreSQL and the workers busy, and
+    on two vCPUs that slows even a figure measured in CPU time (a shared physical core)."""
+    start, cores = time.perf_counter(), 0.0
+    while time.perf_counter() - start < SETTLE_SECONDS:
+        before, began = cpu_ticks(), time.perf_counter()
+        time.sleep(1)
+        cores = sum(spent for _name, spent in others(before)) / (time.perf_counter() - began)
+        if cores < QUIET_CORES:
+            break
+    return time.perf_counter() - start, cores
+
+
+def settled() -> None:
+    """`settle`, and print how long it waited."""
+    waited, cores = settle()
+    print(f"waited {waited:.0f} s for the machine to settle; others then used {cores:.2f} cores")
 
 
 def seconds_of(work: Callable[[], object]) -> float:

@@ -98,8 +98,56 @@ def score_item(rubric: Rubric, item: AnyItem, answers: Answers, metrics: Metrics
             en=ZERO_BY_FLAG.en.format(flag=flag.name.en),
         )
         return _scored(item, value, _ZERO, note)
+    if isinstance(item, ComputedItem) or type(value) not in _REMEMBERED:
+        return _points_of(item, value)
+    return _answered(item, value)
+
+
+def _points_of(item: AnyItem, value: AnswerValue) -> ScoredItem:
+    """The points of a value that no flag zeroes: a function of the item and the value alone."""
     fraction, note_or_none = _fraction(item, value)
-    return _scored(item, value, exact(item.points) * fraction, note_or_none)
+    return _scored(item, value, _times(exact(item.points), fraction), note_or_none)
+
+
+# The answer types `parse_answers` gives, each written exactly by `_form`.
+_REMEMBERED = frozenset({bool, int, str, Decimal, Footprint})
+_ANSWERED: dict[tuple[int, type, object], tuple[AnyItem, ScoredItem]] = {}
+_ANSWERED_LIMIT = 4096
+
+
+def _answered(item: AnyItem, value: AnswerValue) -> ScoredItem:
+    """`_points_of` an answer, remembered. An answer is one of a few values (yes or no, a
+    level, an option), so in a batch most items are scored once; the frozen results are
+    shared. Keyed by the item's identity (the entry holds the item, so its id is not reused
+    while remembered) and the value's exact form: its type keeps True apart from 1, and a
+    Decimal's text keeps 0.30 apart from 0.3, so the result holds the very value given."""
+    key = (id(item), type(value), _form(value))
+    known = _ANSWERED.get(key)
+    if known is not None and known[0] is item:
+        return known[1]
+    scored = _points_of(item, value)
+    if len(_ANSWERED) >= _ANSWERED_LIMIT:
+        _ANSWERED.clear()
+    _ANSWERED[key] = (item, scored)
+    return scored
+
+
+def _form(value: AnswerValue) -> object:
+    if type(value) is Decimal:
+        return str(value)
+    if isinstance(value, Footprint):  # exactly a Footprint: `_REMEMBERED` is by type
+        verified = value.third_party_verified
+        return (type(value.share), str(value.share), type(verified), verified)
+    return value
+
+
+def _times(points: Fraction, fraction: Fraction) -> Fraction:
+    """points x fraction; none made for the shares 0 and 1 (most answers earn all or none)."""
+    if fraction is _ONE:
+        return points
+    if fraction is _ZERO:
+        return _ZERO
+    return points * fraction
 
 
 def _scored(
@@ -123,7 +171,7 @@ def _fraction(item: AnyItem, value: AnswerValue) -> tuple[Fraction, Text | None]
     typed it (a computed value is a `Metrics` Decimal), hence the casts."""
     match item:
         case BoolItem():
-            return Fraction(value is True), None
+            return (_ONE if value is True else _ZERO), None
         case LevelItem():
             return Fraction(cast(int, value), item.levels), None
         case EnumItem():
@@ -144,8 +192,27 @@ def _footprint(item: FootprintItem, answer: Footprint) -> tuple[Fraction, Text |
 
 
 def _clamped(value: Decimal, lo: Decimal, hi: Decimal) -> Fraction:
-    share = (exact(value) - exact(lo)) / (exact(hi) - exact(lo))
-    return min(max(share, _ZERO), _ONE)
+    """clamp((value - lo) / (hi - lo), 0, 1), exact. In integers: the three values as
+    n/d, the share is (vn·ld − ln·vd)·hd / (vd·(hn·ld − ln·hd)), and only a share strictly
+    between 0 and 1 becomes a `Fraction` (one made instead of six, and no comparison of
+    fractions: a fifth of scoring)."""
+    (vn, vd), (ln, ld), (hn, hd) = _ratio(value), _ratio(lo), _ratio(hi)
+    numerator, denominator = (vn * ld - ln * vd) * hd, vd * (hn * ld - ln * hd)
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    elif denominator == 0:
+        raise ZeroDivisionError(f"item range of zero width: lo {lo}, hi {hi}")
+    if numerator <= 0:
+        return _ZERO
+    if numerator >= denominator:
+        return _ONE
+    return Fraction(numerator, denominator)
+
+
+def _ratio(value: Decimal) -> tuple[int, int]:
+    """The exact value of a finite Decimal as (numerator, denominator), from `exact`'s cache."""
+    fraction = exact(value)
+    return fraction.numerator, fraction.denominator
 
 
 def indicator_total(indicators: Sequence[ScoredIndicator], total_points: Decimal) -> Fraction:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 
 POINTS_PLACES = 2
 RATIO_PLACES = 4
@@ -67,7 +67,14 @@ def round_fraction(value: Fraction, places: int) -> Decimal:
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """Round a `Decimal` half-up to `places` decimals, as the output rules ask."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
+    return value.quantize(_quantum(places), rounding=ROUND_HALF_UP, context=_WIDE)
+
+
+@cache
+def _quantum(places: int) -> Decimal:
+    """1E-places, made once (a result rounds some thirty numbers): from its digits, so that
+    no decimal context is read."""
+    return Decimal((0, (1,), -places))
 
 
 def plain(value: Decimal) -> str:

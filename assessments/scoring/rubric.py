@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal
@@ -189,6 +189,13 @@ class Level:
 
 
 @dataclass(frozen=True)
+class _Lookups:
+    items: Mapping[str, AnyItem]
+    items_of: Mapping[str, tuple[AnyItem, ...]]
+    flags: Mapping[str, Flag]
+
+
+@dataclass(frozen=True)
 class Rubric:
     code: str
     edition: str
@@ -202,13 +209,28 @@ class Rubric:
     levels: Mapping[str, tuple[Level, ...]]  # boundary type -> levels, ascending
 
     def item(self, item_id: str) -> AnyItem | None:
-        return next((item for item in self.items if item.id == item_id), None)
+        return self._lookups.items.get(item_id)
 
     def items_of(self, indicator_id: str) -> tuple[AnyItem, ...]:
-        return tuple(item for item in self.items if item.indicator == indicator_id)
+        return self._lookups.items_of.get(indicator_id, ())
 
     def flag(self, flag_id: str) -> Flag | None:
-        return next((flag for flag in self.flags if flag.id == flag_id), None)
+        return self._lookups.flags.get(flag_id)
+
+    @cached_property
+    def _lookups(self) -> _Lookups:
+        """Items and flags by id, and each indicator's items, found once: every evaluation
+        asks for each of them (the scans were a tenth of scoring). The rubric is frozen, so
+        they never change; the first of a repeated id wins, as a scan finds it first."""
+        items: dict[str, AnyItem] = {}
+        items_of: dict[str, tuple[AnyItem, ...]] = {}
+        for item in self.items:
+            items.setdefault(item.id, item)
+            items_of[item.indicator] = (*items_of.get(item.indicator, ()), item)
+        flags: dict[str, Flag] = {}
+        for flag in self.flags:
+            flags.setdefault(flag.id, flag)
+        return _Lookups(items, items_of, flags)
 
     def levels_for(self, boundary: str) -> tuple[Level, ...]:
         return self.levels[boundary]

@@ -10,7 +10,14 @@ from typing import Any
 
 from hypothesis import event, given
 
-from assessments.evaluation.engine import RESULT_KEYS, Evaluated, evaluate, result_json
+from assessments.evaluation.engine import (
+    RESULT_KEYS,
+    Evaluated,
+    canonical,
+    evaluate,
+    result_json,
+    sha256_of,
+)
 from assessments.scoring.answers import AnswerErrors, parse_answers, parse_gates
 from emissions.accounting import exact_json
 from emissions.dossier import DossierInvalid, ReadDossier, document_to_json, parse_dossier_text
@@ -50,6 +57,9 @@ def assert_result_shape(result: dict[str, Any]) -> None:
 
 def assert_evaluates_exactly(read: ReadDossier) -> None:
     first = evaluated(read)
+    # `evaluate` hashes its inputs without copying them again: they must be canonical already.
+    assert canonical(first.inputs) == first.inputs
+    assert first.input_sha256 == sha256_of(first.inputs)
     text = result_json(first.result)
     parsed = exact_json.loads(text)
     assert_result_shape(parsed)

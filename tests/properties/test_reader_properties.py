@@ -7,17 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from emissions.dossier import (
     DossierInvalid,
     ReadDossier,
+    document,
     document_to_json,
     parse_dossier_bytes,
     parse_dossier_text,
     read_dossier,
 )
+from emissions.dossier.document import check_document
 from tests.properties.budget import budget
 from tests.properties.checks import assert_errors_with_paths
 from tests.properties.findings import (
@@ -110,3 +112,16 @@ def test_any_text_is_refused_with_paths_or_parsed(raw: bytes) -> None:
     parsed = parse_or_refuse(parse_dossier_text, raw.decode("utf-8", "surrogateescape"))
     if parsed is not None:
         read_or_refuse(parsed)
+
+
+@given(data=st.one_of(valid_dossiers(), hostile_dossiers()))
+@run_first("data", QUANTITY_WITH_LINE_FEED, HUGE_FREE_NUMBER, SURROGATE_KEY, SURROGATE_VALUE)
+@budget(0.5)
+def test_the_quick_document_walk_passes_only_what_the_full_walk_passes(data: Any) -> None:
+    """`check_document` skips the walk that writes paths when `_sound` says there is
+    nothing to report: that must be exactly when the full walk finds nothing."""
+    full = document._breaches(data)
+    sound = document._sound(data)
+    event("sound" if sound else "breach or not plain")
+    assert not (sound and full.errors)
+    assert check_document(data) == full

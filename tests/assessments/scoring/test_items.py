@@ -10,11 +10,15 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from assessments.scoring.answers import NA, Footprint
+from assessments.scoring import items as items_kernel
+from assessments.scoring.answers import NA, Footprint, parse_answers
 from assessments.scoring.numbers import to_decimal
 from assessments.scoring.results import IndicatorResult, ItemResult, ScoreResult
-from assessments.scoring.rubric import rubric_from_dict
+from assessments.scoring.rubric import load_default_rubric, rubric_from_dict
+from tests.properties.strategies import answers
 
 from .support import D, run, small_rubric_document, with_answers
 
@@ -195,3 +199,50 @@ def test_a_computed_item_without_a_note_of_its_own_says_no_value() -> None:
     )
     assert (item(result, "A-2").points, item(result, "A-2").note) == (D(0), "no value")
     assert item(result, "A-2").note_zh == "无法计算"
+
+
+RUBRIC = load_default_rubric()
+_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**6), max_value=10**6)
+
+
+@given(value=_DECIMALS, lo=_DECIMALS, hi=_DECIMALS)
+def test_a_clamped_share_in_integers_is_the_fraction_clamped(
+    value: Decimal, lo: Decimal, hi: Decimal
+) -> None:
+    """`_clamped` computes in integers; the definition is clamp((v - lo) / (hi - lo), 0, 1)."""
+    if hi == lo:
+        with pytest.raises(ZeroDivisionError):
+            items_kernel._clamped(value, lo, hi)
+        return
+    share = (Fraction(value) - Fraction(lo)) / (Fraction(hi) - Fraction(lo))
+    clamped = items_kernel._clamped(value, lo, hi)
+    assert type(clamped) is Fraction
+    assert clamped == min(max(share, Fraction(0)), Fraction(1))
+    assert (clamped.numerator, clamped.denominator) == (
+        min(max(share, Fraction(0)), Fraction(1)).numerator,
+        min(max(share, Fraction(0)), Fraction(1)).denominator,
+    )
+
+
+@given(raw=answers())
+def test_a_remembered_answer_scores_exactly_as_a_fresh_one(raw: dict[str, object]) -> None:
+    """Answered items are scored once per (item, exact value); the result must be the one a
+    fresh scoring gives, holding a value written exactly as the answer's (0.30 is not 0.3)."""
+    parsed = parse_answers(RUBRIC, raw)
+    for rubric_item in RUBRIC.items:
+        value = parsed.items.get(rubric_item.id)
+        if value is None or value is NA:
+            continue
+        remembered = items_kernel._answered(rubric_item, value)
+        fresh = items_kernel._points_of(rubric_item, value)
+        assert items_kernel._answered(rubric_item, value) is remembered
+        assert remembered == fresh
+        assert repr(remembered.result.value) == repr(value)
+
+
+def test_equal_decimal_answers_written_differently_are_remembered_apart() -> None:
+    ratio = next(i for i in RUBRIC.items if i.kind == "ratio")
+    first = items_kernel._answered(ratio, Decimal("0.30"))
+    second = items_kernel._answered(ratio, Decimal("0.3"))
+    assert str(first.result.value) == "0.30"
+    assert str(second.result.value) == "0.3"

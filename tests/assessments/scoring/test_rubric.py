@@ -687,3 +687,18 @@ def test_a_new_edition_with_other_thresholds_needs_no_code_change() -> None:
     assert rubric.levels_for("I")[0].requirements[0].minimum == 65
     assert rubric.item("XYZ") is None
     assert rubric.flag("xyz") is None
+
+
+def test_the_lookups_by_id_find_what_a_scan_of_the_rubric_finds() -> None:
+    """`item`, `items_of` and `flag` read dictionaries made once; a scan is the definition."""
+    for found in RUBRIC.items:
+        assert RUBRIC.item(found.id) is next(i for i in RUBRIC.items if i.id == found.id)
+    for ind in RUBRIC.indicators:
+        assert RUBRIC.items_of(ind.id) == tuple(i for i in RUBRIC.items if i.indicator == ind.id)
+        assert RUBRIC.items_of(ind.id)
+    for flag in RUBRIC.flags:
+        assert RUBRIC.flag(flag.id) is flag
+    assert RUBRIC.flags
+    assert RUBRIC.item("NO-SUCH") is None
+    assert RUBRIC.items_of("NO-SUCH") == ()
+    assert RUBRIC.flag(RUBRIC.items[0].id) is None  # an item is not a flag

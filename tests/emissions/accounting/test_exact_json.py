@@ -6,10 +6,12 @@ from __future__ import annotations
 import enum
 import json
 from collections import OrderedDict
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, NamedTuple
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emissions.accounting.exact_json import (
     DecimalJSONDecoder,
@@ -125,6 +127,8 @@ OPTIONS: list[dict[str, Any]] = [
     {"indent": 0},
     {"indent": "\t", "sort_keys": True},
     {"separators": (",", ":"), "sort_keys": True},
+    {"separators": (",", ":")},  # a batch line: the compact path of the writer
+    {"separators": (", ", " = ")},
     {"ensure_ascii": True},
 ]
 
@@ -141,6 +145,31 @@ def test_everything_but_decimals_is_written_as_json_dumps_writes_it(
             dumps(value, **options)
         return
     assert dumps(value, **options) == expected
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)  # as json writes them; NaN is refused
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(value=_JSON, compact=st.booleans())
+def test_any_plain_json_is_written_as_json_dumps_writes_it(value: Any, compact: bool) -> None:
+    separators = (",", ":") if compact else None
+    expected = json.dumps(value, ensure_ascii=False, separators=separators)
+    assert dumps(value, separators=separators) == expected
+
+
+def test_a_bad_key_is_refused_before_any_value_is_written() -> None:
+    written: list[object] = []
+    with pytest.raises(TypeError, match="keys must be str"):
+        dumps({"a": {1}, None: 2}, separators=(",", ":"), default=written.append)
+    assert written == []
 
 
 def test_a_decimal_key_is_written_as_its_number() -> None:
@@ -181,3 +210,18 @@ def test_the_encoder_class_writes_exactly_with_the_options_it_was_made_with() ->
 def test_the_decoder_class_reads_decimals() -> None:
     assert json.loads("[0.30]", cls=DecimalJSONDecoder) == [D("0.30")]
     assert json.loads("[0.30]", cls=DecimalJSONDecoder, parse_float=float) == [0.3]
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False), st.integers(0, 30))
+def test_every_equal_value_has_the_same_number_text(value: Decimal, zeros: int) -> None:
+    """The text is normalised: every equal value (more trailing zeros, another exponent) has
+    the text the rule gives (what `record_sha256` relies on for stored results)."""
+    text = "0" if value.is_zero() else plain(value)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite value
+    wide = Context(prec=999)
+    padded = value.quantize(D(1).scaleb(exponent - zeros, wide), context=wide)
+    assert padded == value
+    assert number_text(value) == text
+    assert number_text(padded) == text
+    assert number_text(value.normalize(Context(prec=999))) == text

@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emissions.dossier import DossierError
+from emissions.dossier.errors import escaped_pointer, pointer
 
 from .support import DELETE, edited, errors_of, example
 
@@ -508,3 +511,17 @@ def test_a_unit_error_names_the_fuel_by_the_factor_sets_chinese_name_on_a_chines
 def test_an_error_prints_as_its_path_and_message() -> None:
     assert str(DossierError("", "x")) == "/: x"
     assert str(DossierError("/year", "y")) == "/year: y"
+
+
+@given(st.lists(st.text() | st.integers(min_value=0), max_size=5))
+def test_a_pointer_is_its_parts_escaped(parts: list[str | int]) -> None:
+    """`pointer` joins parts without escaping when none needs it; the escape is the rule."""
+    assert pointer(*parts) == escaped_pointer(tuple(parts))
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [((), ""), (("energy", 2, "unit"), "/energy/2/unit"), (("a/b", "~c", ""), "/a~1b/~0c/")],
+)
+def test_a_pointer_escapes_a_slash_and_a_tilde(parts: tuple[str | int, ...], expected: str) -> None:
+    assert pointer(*parts) == expected

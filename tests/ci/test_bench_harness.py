@@ -1,5 +1,5 @@
-"""The render benchmark names what else used the CPU while it timed, and waits a bounded time
-for the machine to settle (nothing here times a render)."""
+"""The benchmarks' harness names what else used the CPU while a benchmark timed, and waits a
+bounded time for the machine to settle (the render and the batch benchmarks use both)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_pdf", ROOT / "benchmarks" / "bench_pdf.py")
+    spec = importlib.util.spec_from_file_location("harness", ROOT / "benchmarks" / "harness.py")
     assert spec
     assert spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -29,14 +29,14 @@ SPIN_THEN_SLEEP = "import time;e=time.time()+1\nwhile time.time()<e:pass\ntime.s
 
 
 def test_a_busy_process_is_named_with_the_cpu_it_used(bench: ModuleType) -> None:
-    before = bench._cpu_ticks()
+    before = bench.cpu_ticks()
     busy = subprocess.Popen([sys.executable, "-c", SPIN_THEN_SLEEP])  # noqa: S603
     try:
         time.sleep(2)
         # Named by its command line as the benchmark shows it (cut at 70 characters, so how
         # much of the script shows depends on where the interpreter lives).
         named = " ".join([sys.executable, "-c", SPIN_THEN_SLEEP])[:70]
-        used = [seconds for name, seconds in bench._others(before) if name == named]
+        used = [seconds for name, seconds in bench.others(before) if name == named]
     finally:
         busy.kill()
         busy.wait()
@@ -50,7 +50,7 @@ def test_settling_gives_up_after_its_bound(
     monkeypatch.setattr(bench, "SETTLE_SECONDS", 2)
     monkeypatch.setattr(bench, "QUIET_CORES", -1)  # never quiet enough
     start = time.perf_counter()
-    waited, cores = bench._settle()
+    waited, cores = bench.settle()
     assert 2 <= waited < 4
     assert cores >= 0
     assert time.perf_counter() - start < 5
