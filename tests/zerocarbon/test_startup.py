@@ -5,13 +5,10 @@ set aside from it."""
 from __future__ import annotations
 
 import gc
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT, _database_url
+from tests.conftest import run_manage
 from zerocarbon import startup
 
 REPORT = (
@@ -21,16 +18,7 @@ REPORT = (
 
 @pytest.mark.django_db(transaction=True)
 def test_a_command_runs_with_the_collector_on_and_no_full_pass_was_spent_on_start_up() -> None:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerocarbon.settings.test"}
-    env["DATABASE_URL"] = _database_url()
-    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c", REPORT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_manage("shell", "-v", "0", "-c", REPORT)
     assert done.returncode == 0, done.stderr
     # On, start-up's objects frozen, and not one collection of the oldest generation so far.
     assert done.stdout.split() == ["True", "True", "0"]
