@@ -39,6 +39,9 @@ NOT_FOR_AN_EVALUATION = {
     "jsonschema",
     "yaml",
     "segno",
+    # Patches the admin's classes for its modules (zerocarbon.apps.discover_admin), and imports
+    # generic views, syndication and sitemaps to patch them too.
+    "django_stubs_ext",
 }
 # The project's own modules that only the text summary or a PDF needs: the page presentation
 # and what a document shows, and the meters' quality rules (an evaluation shows the coverage
