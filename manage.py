@@ -7,10 +7,6 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerocarbon.settings.local")
-    # Until every model is imported (zerocarbon/startup.py says why).
-    from zerocarbon.startup import pause_collector
-
-    pause_collector()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -20,8 +20,6 @@ from django.contrib.admin.apps import SimpleAdminConfig
 from django.contrib.admin.checks import check_admin_app, check_dependencies
 from django.core import checks
 
-from zerocarbon.startup import resume_collector
-
 
 def discover_admin() -> None:
     """Every app's admin module imported, the generic admin and form classes made subscriptable
@@ -45,8 +43,5 @@ def check_discovered_admin(
 
 class AdminConfig(SimpleAdminConfig):
     def ready(self) -> None:
-        # The first app's ready(): every model is imported, the collector paused by manage.py
-        # can run again (zerocarbon/startup.py).
-        resume_collector()
         checks.register(check_dependencies, checks.Tags.admin)
         checks.register(check_discovered_admin, checks.Tags.admin)
