@@ -7,6 +7,10 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt ./
 COPY . .
 RUN pip install --no-cache-dir -c constraints.txt .
+# manage.py and gunicorn import the sources here in /app, not the installed copy, and with
+# PYTHONDONTWRITEBYTECODE set nothing writes their bytecode: compiled once here, or every
+# process compiles the whole project again at start-up (issue 11).
+RUN python -m compileall -q zerocarbon emissions assessments reports
 RUN useradd --create-home zerocarbon && mkdir -p var && chown zerocarbon var
 USER zerocarbon
 EXPOSE 8000

@@ -10,7 +10,8 @@ The rate after start-up is the slope between a run of half the files and a run o
 that start-up cancels out and so does whatever else the machine runs meanwhile. One process is
 one core, so CPU time is the "per core" of the target (≥ 500/s). The same slope over wall time
 is printed beside it, and so is the CPU time per dossier (2 ms is the target). The fresh
-process is the wall time of one file (≤ 0.5 s).
+process is the wall time of one file (≤ 0.5 s), timed as on an installed checkout: with the
+project's bytecode compiled first (see `compile_bytecode`).
 
 Under `make bench` other processes may still keep the two vCPUs busy when this script starts,
 and a busy sibling slows even the CPU slope (a shared physical core: 434/s quiet, 302/s busy,
@@ -22,6 +23,7 @@ of a core (`harness.settle`), and names the processes that used the CPU while it
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import random
@@ -47,6 +49,18 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import harness  # noqa: E402
 
 DEMOS = sorted((ROOT / "assessments" / "demo_data").glob("*.json"))
+# The project's packages (import-linter's root_packages in pyproject.toml).
+PACKAGES = ("zerocarbon", "emissions", "assessments", "reports")
+
+
+def compile_bytecode() -> None:
+    """Each module's bytecode cached under __pycache__, as on an installed checkout: pip
+    compiles what it installs, and the image compiles /app (Dockerfile). A checkout run with
+    PYTHONDONTWRITEBYTECODE=1 (the image's environment sets it) never writes it itself, so each
+    fresh process would compile the whole project again, a fifth of its instructions; that is
+    a first run, not the steady state the target is about."""
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
 
 
 def variation(number: int, rng: random.Random) -> dict[str, object]:
@@ -95,6 +109,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     call_command("migrate", verbosity=0)
+    compile_bytecode()
 
     fresh, batch, cpu_rates, wall_rates = [], [], [], []
     half = count // 2
@@ -125,7 +140,7 @@ def main() -> None:
                        "dossiers/s", wall_rates, None,
                        f"({count} − {half} files) / wall of {count} files − wall of {half} files"),
         harness.figure("batch_fresh_process_s", "evaluate_dossier fresh process, 1 file", "s",
-                       fresh, ("<=", 0.5), "start-up, read, evaluate, print"),
+                       fresh, ("<=", 0.5), "start-up, read, evaluate, print; bytecode compiled"),
         harness.figure("batch_wall_s", f"evaluate_dossier {count} files, wall", "s", batch,
                        None, "start-up included"),
     ])  # fmt: skip

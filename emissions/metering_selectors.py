@@ -18,13 +18,9 @@ from emissions.accounting.errors import AccountingError
 from emissions.accounting.units import convert
 from emissions.ingest.readings import LOCAL_ZONE, parse_range
 from emissions.metering.intervals import Interval
-from emissions.metering.quality import (
-    RULES_VERSION,
-    MeterQuality,
-    assess,
-    percent_down,
-)
+from emissions.metering.quality import RULES_VERSION, MeterQuality, assess
 from emissions.metering.rollup import year_span
+from emissions.metering.shares import percent_down
 from emissions.models import (
     EnergyRecord,
     Factory,

@@ -161,6 +161,21 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{params['NAME']}"
 
 
+def run_manage(*args: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py ARGS` in a fresh process, with the test settings on the test database (a
+    test that reads what it seeded must be transactional, for the process to see it)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerocarbon.settings.test"}
+    env["DATABASE_URL"] = _database_url()
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 class WorkerProcess:
     def __init__(self, broker_url: str, extra_env: dict[str, str] | None = None) -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerocarbon.settings.test"}

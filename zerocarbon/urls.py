@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zerocarbon import health
+from zerocarbon.apps import discover_admin
 
 # Before admin.site.urls is read: the admin modules register their models (zerocarbon/apps.py).
-admin.autodiscover()
+discover_admin()
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -29,7 +29,7 @@ from emissions.accounting.engine import account
 from emissions.accounting.factors import FactorSet
 from emissions.accounting.formatting import stripped
 from emissions.dossier import ReadDossier
-from emissions.metering.quality import percent_down
+from emissions.metering.shares import percent_down
 
 RESULT_KEYS = (
     "dossier", "rubric", "factors", "emissions", "metrics", "gates", "indicators", "total_score",

@@ -21,7 +21,7 @@ from assessments.scoring import rubric as kernel
 from assessments.scoring.numbers import plain
 from emissions.accounting.translation import gettext as _
 from emissions.accounting.translation import gettext_noop
-from emissions.metering.quality import percent_down
+from emissions.metering.shares import percent_down
 
 PLATFORM = "platform"
 DASH = "—"

@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_FLOOR, Context, Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 from operator import itemgetter
 
 from .intervals import Interval, microseconds
@@ -280,9 +280,3 @@ def _estimated_share(readings: list[_Reading], low: int, high: int) -> Decimal:
     if not readings:
         return ZERO
     return Decimal(sum(1 for _, _, interval in readings if interval.estimated)) / len(readings)
-
-
-def percent_down(share: Decimal) -> str:
-    """A share as a percentage to 0.1, rounded down ("54.7 %"): a year covered but for a
-    second never reads as 100.0 %."""
-    return f"{(share * 100).quantize(Decimal('0.1'), ROUND_FLOOR)} %"

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -18,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from assessments.batch import batch_lines
 from emissions.accounting import exact_json
-from tests.conftest import DEMO_DATA, ROOT, _database_url
+from tests.conftest import DEMO_DATA, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -171,16 +168,7 @@ def test_several_files_with_the_json_format_are_a_usage_error() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_stdout_of_the_real_command_holds_nothing_but_the_lines(tmp_path: Path) -> None:
     files = [str(DEMO_DATA / "demo-dossier.json"), str(tmp_path / "missing.json")]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerocarbon.settings.test"}
-    env["DATABASE_URL"] = _database_url()
-    done = subprocess.run(  # noqa: S603 - fixed argv, our own command
-        [sys.executable, "manage.py", "evaluate_dossier", *files, "--format", "jsonl"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_manage("evaluate_dossier", *files, "--format", "jsonl")
     assert done.returncode == 2, done.stderr
     assert [line["file"] for line in lines(done.stdout)] == files
     assert "1 of 2 files are invalid." in done.stderr

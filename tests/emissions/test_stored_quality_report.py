@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from emissions import metering_selectors
 from emissions.ingest.readings import LOCAL_ZONE
 from emissions.metering.intervals import Interval
-from emissions.metering.quality import assess, inventory_score, percent_down
+from emissions.metering.quality import assess, inventory_score
 from emissions.metering.rollup import year_span
+from emissions.metering.shares import percent_down
 from emissions.models import EnergyRecord, Inventory, Meter, MeterYearQuality, Reading
 from tests.emissions.test_stored_quality import DAY, METER, QUARTER, Spec, meters_of, share
 from tests.fuzz.state import FUZZ

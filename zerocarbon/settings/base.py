@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import django_stubs_ext
-
 from zerocarbon.settings.env import (
     broker_url,
     celery_time_limits,
@@ -16,9 +14,6 @@ from zerocarbon.settings.env import (
     env_list,
     env_optional,
 )
-
-# Lets admin.ModelAdmin[Model] and friends be subscripted at run time, as the stubs type them.
-django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"

@@ -31,7 +31,6 @@ from assessments.evaluation.summary import summary_text
 from assessments.management.commands._common import domain_error, load_file, parse_as_of
 from assessments.services import dossier
 from emissions import selectors as emission_selectors
-from reports.context import CERTIFICATE, REPORT, Record
 from zerocarbon.commands import LanguageCommand
 from zerocarbon.errors import DomainError
 
@@ -51,8 +50,7 @@ class Command(LanguageCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of, files, output = parse_as_of(options["as_of"]), options["file"], options["format"]
-        pdfs = {CERTIFICATE: options["certificate"], REPORT: options["report"]}
-        pdfs = {kind: path for kind, path in pdfs.items() if path}
+        pdfs = _pdf_paths(options["certificate"], options["report"])
         if pdfs and (output == "jsonl" or len(files) > 1):
             message = _("--certificate and --report take one FILE with --format json or text.")
             raise CommandError(message, returncode=2)
@@ -93,6 +91,7 @@ class Command(LanguageCommand):
     ) -> None:
         """The drafts of this evaluation, each to its file (a draft has no certificate)."""
         # Only here: WeasyPrint is most of a fresh process's start-up, and most runs draw nothing.
+        from reports.context import Record
         from reports.documents import pdf_bytes
 
         inputs, result, values = evaluated.inputs, evaluated.result, evaluated.factor_values
@@ -109,3 +108,15 @@ class Command(LanguageCommand):
                 message = _("Cannot write {path}: {error}").format(path=out, error=error.strerror)
                 raise CommandError(message, returncode=2) from None
             self.stderr.write(_("Wrote {path}.").format(path=out))
+
+
+def _pdf_paths(certificate: str | None, report: str | None) -> dict[str, str]:
+    """The documents asked for, by kind. The kinds are imported only when one is: the
+    documents' module and the page presentation it builds on are no part of an evaluation,
+    and a fresh process is start-up bound (issue 11)."""
+    if not (certificate or report):
+        return {}
+    from reports.context import CERTIFICATE, REPORT
+
+    pdfs = {CERTIFICATE: certificate, REPORT: report}
+    return {kind: path for kind, path in pdfs.items() if path}

@@ -19,8 +19,8 @@ from emissions.metering.quality import (
     assess,
     inventory_score,
     meter_score,
-    percent_down,
 )
+from emissions.metering.shares import percent_down
 from tests.emissions.metering.support import at, reading
 
 DAY_START, DAY_END = at("2025-03-01T00:00"), at("2025-03-02T00:00")
