@@ -16,7 +16,7 @@ project's bytecode compiled first (see `compile_bytecode`).
 Under `make bench` other processes may still keep the two vCPUs busy when this script starts,
 and a busy sibling slows even the CPU slope (a shared physical core: 434/s quiet, 302/s busy,
 same code). So it first waits, at most 60 s, until the rest of the machine uses under a third
-of a core (`harness.settle`), and names the processes that used the CPU while it timed.
+of a core (`harness.settled`), and names the processes that used the CPU while it timed.
 
     DATABASE_URL=postgres://… .venv/bin/python benchmarks/bench_batch.py [files]
 """
