@@ -125,3 +125,8 @@ def test_the_quick_document_walk_passes_only_what_the_full_walk_passes(data: Any
     event("sound" if sound else "breach or not plain")
     assert not (sound and full.errors)
     assert check_document(data) == full
+
+
+def test_a_key_that_is_not_text_is_left_to_the_full_walk() -> None:
+    """A parser never gives one; the quick walk passes nothing it cannot vouch for."""
+    assert document._sound({"factory": {1: "a key that is not text"}}) is False

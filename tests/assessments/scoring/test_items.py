@@ -246,3 +246,18 @@ def test_equal_decimal_answers_written_differently_are_remembered_apart() -> Non
     second = items_kernel._answered(ratio, Decimal("0.3"))
     assert str(first.result.value) == "0.30"
     assert str(second.result.value) == "0.3"
+
+
+def test_a_full_memo_of_answers_starts_again_and_scores_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(items_kernel, "_ANSWERED", {})
+    monkeypatch.setattr(items_kernel, "_ANSWERED_LIMIT", 1)
+    ratio = next(i for i in RUBRIC.items if i.kind == "ratio")
+    first = items_kernel._answered(ratio, Decimal("0.5"))
+    second = items_kernel._answered(ratio, Decimal("0.25"))
+    assert len(items_kernel._ANSWERED) == 1  # emptied when full, then the new answer kept
+    assert (first, second) == (
+        items_kernel._points_of(ratio, Decimal("0.5")),
+        items_kernel._points_of(ratio, Decimal("0.25")),
+    )
